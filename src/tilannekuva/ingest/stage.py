@@ -1,0 +1,201 @@
+"""Staging one extract file: raw text → deduplicated → checked → typed staging table.
+
+Order follows extract-v1 Clarifications: duplicate detection runs first (on the raw text of
+the whole row), then the per-cell checks. Rejected rows are written to the temporary
+``q_rejects`` table, dropped identical duplicates to ``q_dups``; survivors go to ``stg_<table>``
+with their warehouse types. Foreign keys are checked afterwards across tables
+(``foreign_keys``), because they need every referenced table's survivors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from tilannekuva.ingest.reader import LINE, RawFile
+from tilannekuva.ingest.row_checks import (
+    date_column,
+    first_failure_sql,
+    local_column,
+    ok_column,
+    typed_value_sql,
+    utc_column,
+)
+from tilannekuva.ingest.sql import ident, literal
+from tilannekuva.ingest.timeparse import parse_date_column, parse_timestamp_column
+from tilannekuva.model.extract_schema import Kind, Table
+from tilannekuva.warehouse.schema import warehouse_columns
+
+SCRATCH_DDL = {
+    "q_rejects": 'file VARCHAR, line BIGINT, "column" VARCHAR, reason VARCHAR, reason_code VARCHAR',
+    "q_dups": "file VARCHAR, line BIGINT, key VARCHAR, kept_line BIGINT",
+    "q_extra_cells": 'file VARCHAR, line BIGINT, "column" VARCHAR, value VARCHAR',
+}
+
+
+@dataclass
+class StagedFile:
+    """What staging one file found, for the ``sources`` table and the load summary."""
+
+    table: str
+    file_name: str
+    rows_read: int
+    duplicates_dropped: int
+    extra_columns: list[tuple[str, int]]
+
+
+def create_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    for name, ddl in SCRATCH_DDL.items():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({ddl})")
+
+
+def create_empty_stage(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
+    """A missing optional file still gets an (empty) staging table of the right shape."""
+    columns = ", ".join(f"{ident(n)} {t}" for n, t in warehouse_columns(spec))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident('stg_' + spec.name)} ({columns})")
+    if spec.primary_key:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {ident('keys_' + spec.name)} (k VARCHAR)")
+
+
+def _with_parsed_times(spec: Table, table: pa.Table) -> pa.Table:
+    for column in spec.columns:
+        if column.name not in table.column_names:
+            continue
+        if column.kind is Kind.TIMESTAMP:
+            utc, local, ok = parse_timestamp_column(table.column(column.name))
+            table = table.append_column(utc_column(column.name), utc)
+            table = table.append_column(local_column(column.name), local)
+            table = table.append_column(ok_column(column.name), ok)
+        elif column.kind is Kind.DATE:
+            dates, ok = parse_date_column(table.column(column.name))
+            table = table.append_column(date_column(column.name), dates)
+            table = table.append_column(ok_column(column.name), ok)
+    return table
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection, spec: Table, raw: RawFile, codes: frozenset[str]
+) -> StagedFile:
+    """Stage one file into ``stg_<table>``; returns what was found."""
+    file_name = raw.path.name
+    raw_name = ident("raw_" + spec.name)
+    table = _with_parsed_times(spec, raw.table)
+    con.register("arrow_input", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {raw_name} AS SELECT * FROM arrow_input")
+    con.unregister("arrow_input")
+    for line, reason in raw.malformed:
+        con.execute(
+            "INSERT INTO q_rejects VALUES (?, ?, NULL, ?, 'malformed_row')",
+            [file_name, line, reason],
+        )
+    if spec.primary_key:
+        # Every key the file named, survivors or not: a reference to a rejected row is told
+        # apart from a reference to nothing (extract-v1 Clarifications, foreign keys).
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident('keys_' + spec.name)} AS SELECT DISTINCT "
+            f"{ident(spec.primary_key)} AS k FROM {raw_name} WHERE {ident(spec.primary_key)} IS NOT NULL"
+            if spec.primary_key in raw.header
+            else f"CREATE OR REPLACE TEMP TABLE {ident('keys_' + spec.name)} (k VARCHAR)"
+        )
+    has_key = spec.primary_key is not None and spec.primary_key in raw.header
+    duplicates = _drop_duplicates(con, spec, raw, raw_name) if has_key else 0
+    present = set(raw.header)
+    extras = _keep_extra_columns(con, spec, raw, raw_name)
+    column_sql, code_sql, reason_sql = first_failure_sql(spec, present, codes)
+    checked = ident("chk_" + spec.name)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {checked} AS SELECT *, {column_sql} AS __fail_column, "
+        f"{code_sql} AS __fail_code, {reason_sql} AS __fail_reason FROM {raw_name}"
+    )
+    con.execute(
+        f"INSERT INTO q_rejects SELECT {literal(file_name)}, {LINE}, __fail_column, "
+        f"__fail_reason, __fail_code FROM {checked} WHERE __fail_code IS NOT NULL"
+    )
+    selects = [
+        f"{expr} AS {ident(name)}"
+        for column in spec.columns
+        for expr, name in typed_value_sql(column, column.name in present)
+    ]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {ident('stg_' + spec.name)} AS SELECT "
+        f"{', '.join(selects)}, {LINE} FROM {checked} WHERE __fail_code IS NULL"
+    )
+    con.execute(f"DROP TABLE {checked}")
+    con.execute(f"DROP TABLE {raw_name}")
+    return StagedFile(
+        table=spec.name,
+        file_name=file_name,
+        rows_read=raw.table.num_rows + len(raw.malformed),
+        duplicates_dropped=duplicates,
+        extra_columns=extras,
+    )
+
+
+def _drop_duplicates(
+    con: duckdb.DuckDBPyConnection, spec: Table, raw: RawFile, raw_name: str
+) -> int:
+    """Identical repeats of a key keep the first row; differing repeats reject every copy.
+
+    "Whole row identical" compares the raw text of every column of the file, unknown extra
+    columns included. Rows with an empty key are left to the required-value check.
+    """
+    assert spec.primary_key is not None
+    key = ident(spec.primary_key)
+    whole_row = "struct_pack(" + ", ".join(f"{ident(c)} := {ident(c)}" for c in raw.header) + ")"
+    file_name = literal(raw.path.name)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE dup_keys AS
+        SELECT {key} AS k, count(*) AS copies, count(DISTINCT {whole_row}) AS variants,
+               min({LINE}) AS kept_line, string_agg(CAST({LINE} AS VARCHAR), ', ' ORDER BY {LINE}) AS lines
+        FROM {raw_name} WHERE {key} IS NOT NULL GROUP BY {key} HAVING count(*) > 1"""
+    )
+    con.execute(
+        f"""INSERT INTO q_dups SELECT {file_name}, r.{LINE}, d.k, d.kept_line
+        FROM {raw_name} r JOIN dup_keys d ON r.{key} = d.k
+        WHERE d.variants = 1 AND r.{LINE} <> d.kept_line"""
+    )
+    con.execute(
+        f"""INSERT INTO q_rejects SELECT {file_name}, r.{LINE}, {literal(spec.primary_key)},
+        {literal(spec.primary_key)} || ' ' || {shown_key('d.k', spec)}
+            || ' repeats with different content (lines ' || d.lines || ')', 'duplicate_key'
+        FROM {raw_name} r JOIN dup_keys d ON r.{key} = d.k WHERE d.variants > 1"""
+    )
+    con.execute(
+        f"""DELETE FROM {raw_name} r USING dup_keys d WHERE r.{key} = d.k
+        AND (d.variants > 1 OR r.{LINE} <> d.kept_line)"""
+    )
+    removed = con.execute(
+        "SELECT coalesce(sum(copies - 1), 0) FROM dup_keys WHERE variants = 1"
+    ).fetchone()
+    con.execute("DROP TABLE dup_keys")
+    return int(removed[0]) if removed else 0
+
+
+def shown_key(value_sql: str, spec: Table) -> str:
+    """Key values are shown in reasons, except person pseudonyms (privacy by design)."""
+    assert spec.primary_key is not None
+    if spec.column(spec.primary_key).person_id:
+        return "'(value withheld)'"
+    return f"'''' || left({value_sql}, 60) || ''''"
+
+
+def _keep_extra_columns(
+    con: duckdb.DuckDBPyConnection, spec: Table, raw: RawFile, raw_name: str
+) -> list[tuple[str, int]]:
+    """Unknown columns are kept aside (``extra_cells``) and reported, never an error."""
+    known = set(spec.column_names)
+    extras: list[tuple[str, int]] = []
+    for name in raw.header:
+        if name in known:
+            continue
+        con.execute(
+            f"INSERT INTO q_extra_cells SELECT {literal(raw.path.name)}, {LINE}, {literal(name)}, "
+            f"{ident(name)} FROM {raw_name} WHERE {ident(name)} IS NOT NULL"
+        )
+        count = con.execute(
+            f"SELECT count({ident(name)}) FROM {raw_name}"
+        ).fetchone()
+        extras.append((name, int(count[0]) if count else 0))
+    return extras
