@@ -64,6 +64,7 @@ def load_extract(extract_dir: Path, warehouse: Path, *, progress: Progress | Non
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     con = connect(warehouse)
     try:
+        con.execute("SET enable_progress_bar = false")
         ensure_bookkeeping(con)
         current = con.execute(
             "SELECT load_id, extract_id, cutoff, cutoff_local, rows_quarantined, "
@@ -196,7 +197,7 @@ def _replace_tables(
         columns = ", ".join(ident(name) for name, _type in warehouse_columns(spec))
         con.execute(
             f"CREATE OR REPLACE TABLE {ident(spec.name)} AS SELECT {columns} "
-            f"FROM {ident('stg_' + spec.name)} ORDER BY _line"
+            f"FROM {ident('stg_' + spec.name)}"
         )
         rows[spec.name] = _count(con, f"SELECT count(*) FROM {ident(spec.name)}")
     for name, ddl in BOOKKEEPING_DDL.items():

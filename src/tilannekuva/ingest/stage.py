@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
-import pyarrow as pa
 
 from tilannekuva.ingest.reader import LINE, RawFile
 from tilannekuva.ingest.row_checks import (
@@ -24,7 +23,12 @@ from tilannekuva.ingest.row_checks import (
     utc_column,
 )
 from tilannekuva.ingest.sql import ident, literal
-from tilannekuva.ingest.timeparse import parse_date_column, parse_timestamp_column
+from tilannekuva.ingest.sql_timestamps import (
+    canonical_date_sql,
+    canonical_timestamp_sql,
+    date_lookup,
+    timestamp_lookup,
+)
 from tilannekuva.model.extract_schema import Kind, Table
 from tilannekuva.warehouse.schema import warehouse_columns
 
@@ -59,20 +63,37 @@ def create_empty_stage(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {ident('keys_' + spec.name)} (k VARCHAR)")
 
 
-def _with_parsed_times(spec: Table, table: pa.Table) -> pa.Table:
-    for column in spec.columns:
-        if column.name not in table.column_names:
+def _parsed_columns_sql(
+    con: duckdb.DuckDBPyConnection, spec: Table, source: str, header: list[str]
+) -> tuple[list[str], list[str]]:
+    """Select expressions adding the parsed companions of timestamp/date columns, and joins."""
+    selects: list[str] = []
+    joins: list[str] = []
+    for position, column in enumerate(spec.columns):
+        if column.name not in header or column.kind not in (Kind.TIMESTAMP, Kind.DATE):
             continue
+        cell = f"r.{ident(column.name)}"
+        lookup = f"lk_{position}"
         if column.kind is Kind.TIMESTAMP:
-            utc, local, ok = parse_timestamp_column(table.column(column.name))
-            table = table.append_column(utc_column(column.name), utc)
-            table = table.append_column(local_column(column.name), local)
-            table = table.append_column(ok_column(column.name), ok)
-        elif column.kind is Kind.DATE:
-            dates, ok = parse_date_column(table.column(column.name))
-            table = table.append_column(date_column(column.name), dates)
-            table = table.append_column(ok_column(column.name), ok)
-    return table
+            utc, local = canonical_timestamp_sql(cell)
+            if timestamp_lookup(con, source, column.name, lookup):
+                joins.append(f"LEFT JOIN {lookup} ON {lookup}.text = {cell}")
+                utc, local = f"COALESCE({lookup}.utc, {utc})", f"COALESCE({lookup}.local, {local})"
+            selects += [
+                f"{utc} AS {ident(utc_column(column.name))}",
+                f"{local} AS {ident(local_column(column.name))}",
+                f"({utc}) IS NOT NULL AS {ident(ok_column(column.name))}",
+            ]
+        else:
+            day = canonical_date_sql(cell)
+            if date_lookup(con, source, column.name, lookup):
+                joins.append(f"LEFT JOIN {lookup} ON {lookup}.text = {cell}")
+                day = f"COALESCE({lookup}.day, {day})"
+            selects += [
+                f"{day} AS {ident(date_column(column.name))}",
+                f"({day}) IS NOT NULL AS {ident(ok_column(column.name))}",
+            ]
+    return selects, joins
 
 
 def stage_file(
@@ -81,9 +102,12 @@ def stage_file(
     """Stage one file into ``stg_<table>``; returns what was found."""
     file_name = raw.path.name
     raw_name = ident("raw_" + spec.name)
-    table = _with_parsed_times(spec, raw.table)
-    con.register("arrow_input", table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {raw_name} AS SELECT * FROM arrow_input")
+    con.register("arrow_input", raw.table)
+    parsed, joins = _parsed_columns_sql(con, spec, "arrow_input", raw.header)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {raw_name} AS SELECT "
+        f"{', '.join(['r.*', *parsed])} FROM arrow_input r {' '.join(joins)} ORDER BY r.{LINE}"
+    )
     con.unregister("arrow_input")
     for line, reason in raw.malformed:
         con.execute(
@@ -147,9 +171,12 @@ def _drop_duplicates(
     file_name = literal(raw.path.name)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE dup_keys AS
+        WITH repeated AS (
+            SELECT {key} AS k FROM {raw_name} WHERE {key} IS NOT NULL
+            GROUP BY {key} HAVING count(*) > 1)
         SELECT {key} AS k, count(*) AS copies, count(DISTINCT {whole_row}) AS variants,
                min({LINE}) AS kept_line, string_agg(CAST({LINE} AS VARCHAR), ', ' ORDER BY {LINE}) AS lines
-        FROM {raw_name} WHERE {key} IS NOT NULL GROUP BY {key} HAVING count(*) > 1"""
+        FROM {raw_name} WHERE {key} IN (SELECT k FROM repeated) GROUP BY {key}"""
     )
     con.execute(
         f"""INSERT INTO q_dups SELECT {file_name}, r.{LINE}, d.k, d.kept_line

@@ -1,0 +1,101 @@
+"""Timestamp and date columns parsed inside DuckDB, with Python for the rare spellings.
+
+Most extract timestamps are ``YYYY-MM-DD[T ]HH:MM[:SS[.ffffff]]`` without an offset. Those are
+cast by DuckDB and turned into UTC with the EU summer-time rule Finland has followed since 1996
+(summer time from the last Sunday of March 03:00 local to the last Sunday of October 04:00
+local; a wall time inside the spring gap or the autumn fold falls inside that span, so it takes
+the summer-time instant as extract-v1 requires). Every other value — offsets, ``Z``, compact or
+week forms, years before 1996 — is parsed once per distinct text by ``timeparse`` (Python's
+``fromisoformat`` and zoneinfo) and joined back. Tests pin the SQL rule to the Python one.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from tilannekuva.ingest.sql import ident, literal
+from tilannekuva.ingest.timeparse import parse_date, parse_timestamp
+
+CANONICAL_TIMESTAMP = r"(199[6-9]|2[0-9]{3})-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+CANONICAL_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+def _last_sunday(year_sql: str, month: int) -> str:
+    last_day = f"make_date({year_sql}, {month}, 31)"
+    return f"({last_day} - CAST(dayofweek({last_day}) AS INTEGER))"
+
+
+def helsinki_wall_to_utc_sql(wall: str) -> str:
+    """SQL turning a naive Helsinki wall-clock TIMESTAMP (1996 or later) into its UTC instant."""
+    year = f"year({wall})"
+    summer_start = f"({_last_sunday(year, 3)} + INTERVAL 3 HOUR)"
+    summer_end = f"({_last_sunday(year, 10)} + INTERVAL 4 HOUR)"
+    summer = f"({wall} >= {summer_start} AND {wall} < {summer_end})"
+    return f"({wall} - CASE WHEN {summer} THEN INTERVAL 3 HOUR ELSE INTERVAL 2 HOUR END)"
+
+
+def timestamp_lookup(
+    con: duckdb.DuckDBPyConnection, raw_table: str, column: str, lookup_name: str
+) -> bool:
+    """Parse the column's non-canonical values in Python into ``lookup_name``.
+
+    Returns False (and creates nothing) when every value is canonical.
+    """
+    cell = ident(column)
+    rows = con.execute(
+        f"SELECT DISTINCT {cell} FROM {raw_table} WHERE {cell} IS NOT NULL "
+        f"AND NOT regexp_full_match({cell}, {literal(CANONICAL_TIMESTAMP)})"
+    ).fetchall()
+    if not rows:
+        return False
+    texts = [text for (text,) in rows]
+    parsed = [parse_timestamp(text) for text in texts]
+    table = pa.table(
+        {
+            "text": pa.array(texts, pa.string()),
+            "utc": pa.array([p[0] if p else None for p in parsed], pa.timestamp("us")),
+            "local": pa.array([p[1] if p else None for p in parsed], pa.timestamp("us")),
+        }
+    )
+    con.register("lookup_input", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(lookup_name)} AS SELECT * FROM lookup_input")
+    con.unregister("lookup_input")
+    return True
+
+
+def date_lookup(
+    con: duckdb.DuckDBPyConnection, raw_table: str, column: str, lookup_name: str
+) -> bool:
+    """Like :func:`timestamp_lookup` for a date column."""
+    cell = ident(column)
+    rows = con.execute(
+        f"SELECT DISTINCT {cell} FROM {raw_table} WHERE {cell} IS NOT NULL "
+        f"AND NOT (regexp_full_match({cell}, {literal(CANONICAL_DATE)}) AND left({cell}, 4) <> '0000')"
+    ).fetchall()
+    if not rows:
+        return False
+    texts = [text for (text,) in rows]
+    table = pa.table(
+        {
+            "text": pa.array(texts, pa.string()),
+            "day": pa.array([parse_date(text) for text in texts], pa.date32()),
+        }
+    )
+    con.register("lookup_input", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(lookup_name)} AS SELECT * FROM lookup_input")
+    con.unregister("lookup_input")
+    return True
+
+
+def canonical_timestamp_sql(cell: str) -> tuple[str, str]:
+    """(utc, local) SQL for a canonical cell; NULL for anything else."""
+    wall = f"(CASE WHEN regexp_full_match({cell}, {literal(CANONICAL_TIMESTAMP)}) THEN TRY_CAST({cell} AS TIMESTAMP) END)"
+    return helsinki_wall_to_utc_sql(wall), wall
+
+
+def canonical_date_sql(cell: str) -> str:
+    return (
+        f"(CASE WHEN regexp_full_match({cell}, {literal(CANONICAL_DATE)}) AND left({cell}, 4) <> '0000' "
+        f"THEN TRY_CAST({cell} AS DATE) END)"
+    )
