@@ -165,8 +165,8 @@ def test_parquet_extract_loads_the_same_rows_as_csv(tmp_path: Path) -> None:
     for name in MINIMAL:
         table = pacsv.read_csv(csv_dir / f"{name}.csv")  # typed by Arrow: ints, dates, timestamps
         pq.write_table(table, parquet_dir / f"{name}.parquet")
-    load_extract(csv_dir, tmp_path / "c.duckdb")
-    load_extract(parquet_dir, tmp_path / "p.duckdb")
+    load_extract(csv_dir, tmp_path / "c.duckdb", pseudonym_key="same")
+    load_extract(parquet_dir, tmp_path / "p.duckdb", pseudonym_key="same")
     for table in MINIMAL:
         query = f"SELECT * FROM {table} ORDER BY _line"
         from_csv = duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True).execute(query).fetchall()
@@ -183,3 +183,22 @@ def test_load_is_recorded_with_checksum_and_counts(tmp_path: Path) -> None:
     ).fetchone()
     assert row == (result.load_id, result.checksum, 5, 1, "data")
     assert json.dumps(result.rows_loaded)  # plain counts, serialisable for reports
+
+
+def test_person_ids_are_pseudonymised_consistently(tmp_path: Path) -> None:
+    contacts = CONTACTS + "c2,p2,u1,2025-03-04T10:00,R10,doctor,nonurgent,,,,\n"
+    extract = write_extract(tmp_path / "e", {**MINIMAL, "contacts": contacts})
+    load_extract(extract, tmp_path / "a.duckdb", pseudonym_key="k1")
+    load_extract(extract, tmp_path / "b.duckdb", pseudonym_key="k2")
+    con = duckdb.connect(str(tmp_path / "a.duckdb"), read_only=True)
+    people = [p for (p,) in con.execute("SELECT person_id FROM persons ORDER BY _line").fetchall()]
+    assert "p1" not in people and all(p.startswith("ps-") for p in people)
+    # the same person keeps one pseudonym across tables, so joins still work
+    joined = con.execute(
+        "SELECT count(*) FROM contacts c JOIN persons p USING (person_id)"
+    ).fetchone()
+    assert joined == (2,)
+    other = duckdb.connect(str(tmp_path / "b.duckdb"), read_only=True)
+    assert other.execute("SELECT person_id FROM persons ORDER BY _line").fetchall() != [
+        (p,) for p in people
+    ]

@@ -19,6 +19,7 @@ import duckdb
 from tilannekuva.ingest.discover import ExtractMeta, extract_checksum, find_table_files, read_meta
 from tilannekuva.ingest.errors import ExtractUnreadable
 from tilannekuva.ingest.foreign_keys import check_foreign_keys
+from tilannekuva.ingest.pseudonyms import pseudonym_sql, warehouse_key
 from tilannekuva.ingest.reader import read_raw
 from tilannekuva.ingest.sql import ident
 from tilannekuva.ingest.stage import StagedFile, create_empty_stage, create_scratch, stage_file
@@ -51,8 +52,18 @@ def ensure_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({ddl})")
 
 
-def load_extract(extract_dir: Path, warehouse: Path, *, progress: Progress | None = None) -> LoadResult:
-    """Load ``extract_dir`` into the warehouse file; raises :class:`ExtractUnreadable`."""
+def load_extract(
+    extract_dir: Path,
+    warehouse: Path,
+    *,
+    progress: Progress | None = None,
+    pseudonym_key: str | None = None,
+) -> LoadResult:
+    """Load ``extract_dir`` into the warehouse file; raises :class:`ExtractUnreadable`.
+
+    ``pseudonym_key`` re-keys person ids (``pseudonyms``); without it the warehouse's own key
+    is used.
+    """
     say = progress or (lambda _message: None)
     files = find_table_files(extract_dir)
     meta = read_meta(extract_dir)
@@ -76,7 +87,8 @@ def load_extract(extract_dir: Path, warehouse: Path, *, progress: Progress | Non
             return _already_loaded(con, current, checksum)
         con.execute("BEGIN TRANSACTION")
         try:
-            result = _load(con, extract_dir, files, meta, codes, checksum, say)
+            key = warehouse_key(con, pseudonym_key)
+            result = _load(con, files, meta, codes, checksum, key, say)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -106,11 +118,11 @@ def _already_loaded(
 
 def _load(
     con: duckdb.DuckDBPyConnection,
-    extract_dir: Path,
     files: dict[str, Path],
     meta: ExtractMeta,
     codes: dict[str, ContactType],
     checksum: str,
+    key: str,
     say: Progress,
 ) -> LoadResult:
     create_scratch(con)
@@ -130,7 +142,7 @@ def _load(
     load_id = f"{loaded_at:%Y%m%dT%H%M%S}-{checksum[:10]}"
     extract_id = meta.extract_id or f"sha256:{checksum[:12]}"
     say("writing the warehouse tables")
-    rows_loaded = _replace_tables(con, codes)
+    rows_loaded = _replace_tables(con, codes, key)
     quarantined = _count(con, "SELECT count(*) FROM q_rejects")
     duplicates = sum(s.duplicates_dropped for s in staged.values())
     _write_sources(con, files, staged, rows_loaded)
@@ -190,11 +202,15 @@ def _cutoff(
 
 
 def _replace_tables(
-    con: duckdb.DuckDBPyConnection, codes: dict[str, ContactType]
+    con: duckdb.DuckDBPyConnection, codes: dict[str, ContactType], key: str
 ) -> dict[str, int]:
     rows: dict[str, int] = {}
     for spec in TABLES:
-        columns = ", ".join(ident(name) for name, _type in warehouse_columns(spec))
+        people = {c.name for c in spec.columns if c.person_id}
+        columns = ", ".join(
+            f"{pseudonym_sql(ident(name), key)} AS {ident(name)}" if name in people else ident(name)
+            for name, _type in warehouse_columns(spec)
+        )
         con.execute(
             f"CREATE OR REPLACE TABLE {ident(spec.name)} AS SELECT {columns} "
             f"FROM {ident('stg_' + spec.name)}"
