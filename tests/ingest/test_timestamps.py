@@ -21,7 +21,7 @@ def _sql_instant(text: str) -> tuple[datetime | None, datetime | None]:
     return row[0], row[1]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.datetimes(min_value=datetime(1996, 1, 1), max_value=datetime(2099, 12, 31)),
     st.sampled_from(["T", " "]),
@@ -63,6 +63,9 @@ def test_offsets_and_other_iso_spellings_are_absolute() -> None:
     assert parse_timestamp("2025-02-29T10:00") is None
     assert parse_timestamp("1.3.2025 10:00") is None
     assert _sql_instant("2025-02-29T10:00") == (None, None)
+    # DuckDB alone would read 24:00 as the next midnight; fromisoformat rejects it
+    assert parse_timestamp("2025-06-01T24:00") is None
+    assert _sql_instant("2025-06-01T24:00") == (None, None)
 
 
 def test_canonical_sql_leaves_other_spellings_to_python() -> None:

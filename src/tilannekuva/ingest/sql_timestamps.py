@@ -17,7 +17,10 @@ import pyarrow as pa
 from tilannekuva.ingest.sql import ident, literal
 from tilannekuva.ingest.timeparse import parse_date, parse_timestamp
 
-CANONICAL_TIMESTAMP = r"(199[6-9]|2[0-9]{3})-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+CANONICAL_TIMESTAMP = (
+    r"(199[6-9]|2[0-9]{3})-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]"
+    r"(:[0-5][0-9](\.[0-9]{1,6})?)?"
+)
 CANONICAL_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 
