@@ -21,10 +21,16 @@ CONTACT_HEADER = CONTACTS.splitlines()[0]
     ("damage", "message"),
     [
         (lambda d: (d / "units.csv").unlink(), "required file units.csv is missing"),
-        (lambda d: (d / "persons.csv").write_bytes("person_id\nä\n".encode("latin-1")), "not UTF-8"),
+        (
+            lambda d: (d / "persons.csv").write_bytes("person_id\nä\n".encode("latin-1")),
+            "not UTF-8",
+        ),
         (lambda d: (d / "contacts.csv").write_bytes(b"\x00\x01\x02PK"), "binary"),
         (lambda d: (d / "contacts.csv").write_bytes(b""), "empty"),
-        (lambda d: (d / "units.parquet").write_bytes(b"not parquet"), "both units.csv and units.parquet"),
+        (
+            lambda d: (d / "units.parquet").write_bytes(b"not parquet"),
+            "both units.csv and units.parquet",
+        ),
         (lambda d: (d / "calls.parquet").write_bytes(b"not parquet"), "not a readable Parquet"),
         (lambda d: (d / "extract.json").write_text("{oops"), "extract.json: not valid JSON"),
         (lambda d: (d / "units.csv").write_text("unit_id,unit_id\nu1,u1\n"), "appears twice"),
@@ -47,7 +53,9 @@ def test_failed_load_leaves_the_previous_load_untouched(tmp_path: Path) -> None:
     with pytest.raises(ExtractUnreadable):
         load_extract(broken, warehouse)
     con = duckdb.connect(str(warehouse), read_only=True)
-    assert con.execute("SELECT load_id FROM loads WHERE is_current").fetchall() == [(first.load_id,)]
+    assert con.execute("SELECT load_id FROM loads WHERE is_current").fetchall() == [
+        (first.load_id,)
+    ]
     assert con.execute("SELECT count(*) FROM contacts").fetchone() == (1,)
 
 
@@ -127,9 +135,14 @@ def test_timestamps_keep_instant_and_helsinki_wall_clock(tmp_path: Path) -> None
             ]
         )
     )
-    load_extract(write_extract(tmp_path / "e", {**MINIMAL, "contacts": contacts + "\n"}), tmp_path / "w.duckdb")
+    load_extract(
+        write_extract(tmp_path / "e", {**MINIMAL, "contacts": contacts + "\n"}),
+        tmp_path / "w.duckdb",
+    )
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
-    rows = con.execute("SELECT start_at, start_at_local FROM contacts ORDER BY contact_id").fetchall()
+    rows = con.execute(
+        "SELECT start_at, start_at_local FROM contacts ORDER BY contact_id"
+    ).fetchall()
     assert rows == [
         (datetime(2025, 1, 31, 23, 30), datetime(2025, 2, 1, 1, 30)),
         (datetime(2025, 6, 1, 9, 0), datetime(2025, 6, 1, 12, 0)),
@@ -169,13 +182,19 @@ def test_parquet_extract_loads_the_same_rows_as_csv(tmp_path: Path) -> None:
     load_extract(parquet_dir, tmp_path / "p.duckdb", pseudonym_key="same")
     for table in MINIMAL:
         query = f"SELECT * FROM {table} ORDER BY _line"
-        from_csv = duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True).execute(query).fetchall()
-        from_parquet = duckdb.connect(str(tmp_path / "p.duckdb"), read_only=True).execute(query).fetchall()
+        from_csv = (
+            duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True).execute(query).fetchall()
+        )
+        from_parquet = (
+            duckdb.connect(str(tmp_path / "p.duckdb"), read_only=True).execute(query).fetchall()
+        )
         assert from_parquet == from_csv, table
 
 
 def test_load_is_recorded_with_checksum_and_counts(tmp_path: Path) -> None:
-    extract = write_extract(tmp_path / "e", {**MINIMAL, "contacts": CONTACTS + "c2,p1,u1,x,R10,doctor,nonurgent,,,,\n"})
+    extract = write_extract(
+        tmp_path / "e", {**MINIMAL, "contacts": CONTACTS + "c2,p1,u1,x,R10,doctor,nonurgent,,,,\n"}
+    )
     result = load_extract(extract, tmp_path / "w.duckdb")
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
     row = con.execute(

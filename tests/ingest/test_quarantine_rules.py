@@ -27,7 +27,11 @@ def _quarantine(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, str | No
 
 
 def test_required_value_missing_rejects_only_that_row(tmp_path: Path) -> None:
-    contacts = CONTACT_HEADER + "\nc1,p1,u1,2025-03-03T10:00,R10,doctor,,,,,\nc2,p1,u1,2025-03-03T11:00,R10,doctor,urgent,,,,\n"
+    contacts = (
+        CONTACT_HEADER
+        + "\nc1,p1,u1,2025-03-03T10:00,R10,doctor,,,,,"
+        + "\nc2,p1,u1,2025-03-03T11:00,R10,doctor,urgent,,,,\n"
+    )
     con = _load(tmp_path, {"contacts": contacts})
     assert _quarantine(con) == [("contacts.csv", 2, "urgency", "required")]
     assert con.execute("SELECT contact_id FROM contacts").fetchall() == [("c2",)]
@@ -89,9 +93,7 @@ def test_booleans_accept_true_false_1_0_in_any_case(tmp_path: Path) -> None:
         ("9,1,2,3,4,5,-1,", "s6"),
     ],
 )
-def test_feedback_scores_out_of_range_are_rejected(
-    tmp_path: Path, cells: str, column: str
-) -> None:
+def test_feedback_scores_out_of_range_are_rejected(tmp_path: Path, cells: str, column: str) -> None:
     responses = (
         "response_id,invitation_id,unit_id,submitted_at,channel,nps,s1,s2,s3,s4,s5,s6,s7\n"
         f"r1,,u1,2025-03-03T12:00,kiosk,{cells}\n"
@@ -104,7 +106,10 @@ def test_feedback_scores_out_of_range_are_rejected(
 
 
 def test_qwl_index_out_of_range_is_rejected(tmp_path: Path) -> None:
-    survey = "unit_id,period,respondents,qwl_index\nu1,2025-03,10,101\nu1,2025-13,10,50\nu1,2025-04,10,58.5\n"
+    survey = (
+        "unit_id,period,respondents,qwl_index\n"
+        "u1,2025-03,10,101\nu1,2025-13,10,50\nu1,2025-04,10,58.5\n"
+    )
     con = _load(tmp_path, {"staff_survey": survey})
     assert _quarantine(con) == [
         ("staff_survey.csv", 2, "qwl_index", "invalid"),
@@ -165,7 +170,10 @@ def test_duplicate_detection_runs_before_row_checks(tmp_path: Path) -> None:
 
 def test_dangling_foreign_keys_are_rejected_and_cascade(tmp_path: Path) -> None:
     contacts = CONTACTS + "c2,p1,u9,2025-03-03T10:00,R10,doctor,nonurgent,,,,\n"
-    invitations = "invitation_id,contact_id,channel,sent_at\ni1,c2,sms,2025-03-03T12:00\ni2,c1,sms,2025-03-03T12:00\n"
+    invitations = (
+        "invitation_id,contact_id,channel,sent_at\n"
+        "i1,c2,sms,2025-03-03T12:00\ni2,c1,sms,2025-03-03T12:00\n"
+    )
     responses = (
         "response_id,invitation_id,unit_id,submitted_at,channel,nps,s1,s2,s3,s4,s5,s6,s7\n"
         "r1,i1,u1,2025-03-03T13:00,sms,9,,,,,,,\n"
@@ -174,7 +182,11 @@ def test_dangling_foreign_keys_are_rejected_and_cascade(tmp_path: Path) -> None:
     )
     con = _load(
         tmp_path,
-        {"contacts": contacts, "feedback_invitations": invitations, "feedback_responses": responses},
+        {
+            "contacts": contacts,
+            "feedback_invitations": invitations,
+            "feedback_responses": responses,
+        },
     )
     assert _quarantine(con) == [
         ("contacts.csv", 3, "unit_id", "foreign_key"),
@@ -203,7 +215,10 @@ def test_broken_assessment_link_is_kept(tmp_path: Path) -> None:
 
 
 def test_nullable_foreign_key_may_be_empty(tmp_path: Path) -> None:
-    calls = "call_id,unit_id,arrived_at,answered_at,callback_requested,callback_at,abandoned,person_id,reason\nk1,u1,2025-03-03T09:00,,,,,,\n"
+    calls = (
+        "call_id,unit_id,arrived_at,answered_at,callback_requested,callback_at,abandoned,"
+        "person_id,reason\nk1,u1,2025-03-03T09:00,,,,,,\n"
+    )
     con = _load(tmp_path, {"calls": calls})
     assert _quarantine(con) == []
     assert con.execute("SELECT abandoned FROM calls").fetchall() == [(None,)]
@@ -224,7 +239,10 @@ def test_required_column_missing_from_header_rejects_every_row(tmp_path: Path) -
 
 
 def test_unknown_extra_columns_are_kept_aside_and_reported(tmp_path: Path) -> None:
-    persons = "person_id,birth_date,sex,municipality_code,postcode\np1,1980-02-29,2,205,87100\np2,2005-06-01,1,205,\n"
+    persons = (
+        "person_id,birth_date,sex,municipality_code,postcode\n"
+        "p1,1980-02-29,2,205,87100\np2,2005-06-01,1,205,\n"
+    )
     con = _load(tmp_path, {"persons": persons})
     assert _quarantine(con) == []
     assert con.execute('SELECT file, "column", non_null FROM extra_columns').fetchall() == [

@@ -21,7 +21,8 @@ UNREADABLE_EXIT = 2
 
 def command(
     extract: Annotated[
-        Path, typer.Option("--extract", help="The extract folder (CSV or Parquet).", file_okay=False)
+        Path,
+        typer.Option("--extract", help="The extract folder (CSV or Parquet).", file_okay=False),
     ],
     warehouse: Annotated[
         Path, typer.Option("--warehouse", help="The warehouse file (DuckDB).", dir_okay=False)

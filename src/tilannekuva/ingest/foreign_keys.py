@@ -13,7 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from tilannekuva.ingest.sql import ident, literal
-from tilannekuva.model.extract_schema import TABLES, ForeignKey, Table, TABLES_BY_NAME
+from tilannekuva.model.extract_schema import TABLES, TABLES_BY_NAME, ForeignKey, Table
 
 
 def check_foreign_keys(con: duckdb.DuckDBPyConnection, file_names: dict[str, str]) -> None:
@@ -40,7 +40,8 @@ def _reject_dangling(
         f"""CREATE OR REPLACE TEMP TABLE fk_bad AS
         SELECT s._line AS line, s.{column} AS value FROM {stage} s
         WHERE s.{column} IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM {ident('stg_' + target.name)} t WHERE t.{target_key} = s.{column})"""
+          AND NOT EXISTS (
+            SELECT 1 FROM {ident("stg_" + target.name)} t WHERE t.{target_key} = s.{column})"""
     )
     count = con.execute("SELECT count(*) FROM fk_bad").fetchone()
     rejected = int(count[0]) if count else 0
@@ -59,7 +60,7 @@ def _reject_dangling(
                 THEN {name} || ' ' || {shown} || ' is not in ' || {target_name}
                 ELSE {name} || ' ' || {shown} || ' names a rejected row of ' || {target_name} END,
               CASE WHEN k.k IS NULL THEN 'foreign_key' ELSE 'rejected_parent' END
-            FROM fk_bad b LEFT JOIN {ident('keys_' + target.name)} k ON k.k = b.value"""
+            FROM fk_bad b LEFT JOIN {ident("keys_" + target.name)} k ON k.k = b.value"""
         )
         con.execute(f"DELETE FROM {stage} WHERE _line IN (SELECT line FROM fk_bad)")
     con.execute("DROP TABLE fk_bad")

@@ -20,8 +20,7 @@ from tilannekuva.ingest.discover import ExtractMeta, extract_checksum, find_tabl
 from tilannekuva.ingest.errors import ExtractUnreadable
 from tilannekuva.ingest.foreign_keys import check_foreign_keys
 from tilannekuva.ingest.pseudonyms import pseudonym_sql, warehouse_key
-from tilannekuva.ingest.reader import read_raw
-from tilannekuva.ingest.sql import ident
+from tilannekuva.ingest.sql import ident, literal
 from tilannekuva.ingest.stage import StagedFile, create_empty_stage, create_scratch, stage_file
 from tilannekuva.ingest.timeparse import HELSINKI
 from tilannekuva.model.contact_types import CodeTableError, ContactType, contact_types_for_extract
@@ -30,6 +29,7 @@ from tilannekuva.warehouse.schema import BOOKKEEPING_DDL, warehouse_columns
 from tilannekuva.warehouse.store import connect
 
 Progress = Callable[[str], None]
+DEFAULT_MEMORY_LIMIT = "4GB"
 
 
 @dataclass
@@ -58,11 +58,13 @@ def load_extract(
     *,
     progress: Progress | None = None,
     pseudonym_key: str | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> LoadResult:
     """Load ``extract_dir`` into the warehouse file; raises :class:`ExtractUnreadable`.
 
     ``pseudonym_key`` re-keys person ids (``pseudonyms``); without it the warehouse's own key
-    is used.
+    is used. ``memory_limit`` caps DuckDB's memory (it spills to ``<warehouse>.tmp`` beyond),
+    so a national extract loads on a laptop.
     """
     say = progress or (lambda _message: None)
     files = find_table_files(extract_dir)
@@ -76,6 +78,7 @@ def load_extract(
     con = connect(warehouse)
     try:
         con.execute("SET enable_progress_bar = false")
+        con.execute(f"SET memory_limit = {literal(memory_limit)}")
         ensure_bookkeeping(con)
         current = con.execute(
             "SELECT load_id, extract_id, cutoff, cutoff_local, rows_quarantined, "
@@ -134,7 +137,7 @@ def _load(
             create_empty_stage(con, spec)
             continue
         say(f"reading {path.name}")
-        staged[spec.name] = stage_file(con, spec, read_raw(path), code_set)
+        staged[spec.name] = stage_file(con, spec, path, code_set)
     say("checking references between files")
     check_foreign_keys(con, {name: s.file_name for name, s in staged.items()})
     cutoff, cutoff_from = _cutoff(con, meta)
@@ -243,9 +246,7 @@ def _write_sources(
     for spec in TABLES:
         found = staged.get(spec.name)
         if found is None:
-            con.execute(
-                "INSERT INTO sources VALUES (?, NULL, FALSE, 0, 0, 0, 0)", [spec.name]
-            )
+            con.execute("INSERT INTO sources VALUES (?, NULL, FALSE, 0, 0, 0, 0)", [spec.name])
             continue
         quarantined = _count(
             con, "SELECT count(*) FROM q_rejects WHERE file = ?", [found.file_name]

@@ -23,7 +23,9 @@ def warehouse_key(con: duckdb.DuckDBPyConnection, given: str | None) -> str:
     """The key to use: the operator's, else the warehouse's own (created on first load)."""
     if given:
         return given
-    con.execute("CREATE TABLE IF NOT EXISTS warehouse_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS warehouse_meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+    )
     row = con.execute("SELECT value FROM warehouse_meta WHERE key = ?", [KEY_NAME]).fetchone()
     if row is not None:
         return str(row[0])

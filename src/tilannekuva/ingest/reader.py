@@ -1,14 +1,16 @@
-"""Reading one extract file into an Arrow table of raw cell text.
+"""Reading one extract file into a DuckDB table of raw cell text.
 
 Every cell stays text here (an empty cell is NULL), so duplicate detection can compare the raw
 text (extract-v1 Clarifications: ``true`` and ``1`` differ) and every parse error can name its
 line. Each row carries ``_line``: its physical line in the CSV file, the header being line 1.
 
-CSV is read by Arrow's multi-threaded reader. Its row numbers equal physical line numbers only
-when no record spans lines and no line is blank, so the file's line breaks are counted as well;
-when the counts disagree (embedded newlines, blank lines, lone CR endings) or Arrow rejects a
-record (wrong number of fields), the file is read again with Python's ``csv`` module, which
-tracks physical lines exactly and lets malformed records be quarantined one by one.
+CSV is streamed by Arrow's reader in blocks into DuckDB, so memory stays bounded whatever the
+file's size (DuckDB spills to disk past its memory limit). Arrow's row numbers equal physical
+line numbers only when no record spans lines and no line is blank, so the file's line breaks are
+counted as well; when the counts disagree (embedded newlines, blank lines, lone CR endings) or
+Arrow rejects a record (wrong number of fields), the file is read again with Python's ``csv``
+module, which tracks physical lines exactly and lets malformed records be quarantined one by
+one. Parquet is streamed by row groups.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from tilannekuva.ingest.errors import ExtractUnreadable
+from tilannekuva.ingest.sql import ident
 
 LINE = "_line"
 _BOM = b"\xef\xbb\xbf"
@@ -32,19 +36,43 @@ _CHUNK = 1 << 24
 
 @dataclass
 class RawFile:
-    """The raw text of one file: ``table`` has the header's columns (text) plus ``_line``."""
+    """The raw text of one file, held in DuckDB table ``table``: the header's columns as text
+    plus ``_line``."""
 
     path: Path
-    table: pa.Table
+    table: str
     header: list[str]
+    rows: int
     malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
 
 
-def read_raw(path: Path) -> RawFile:
-    """Read a CSV or Parquet file; raises :class:`ExtractUnreadable` when it cannot be read."""
+class _Sink:
+    """Appends Arrow batches of text columns to a new DuckDB temp table."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, table: str, header: list[str]) -> None:
+        self.con = con
+        self.table = table
+        self.rows = 0
+        columns = ", ".join(f"{ident(name)} VARCHAR" for name in header)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} ({columns}, {LINE} BIGINT)")
+
+    def append(self, batch: pa.Table, lines: pa.Array | None = None) -> None:
+        if lines is None:
+            lines = pa.array(range(self.rows + 2, self.rows + 2 + batch.num_rows), pa.int64())
+        self.con.register("batch_input", batch.append_column(LINE, lines))
+        self.con.execute(f"INSERT INTO {ident(self.table)} SELECT * FROM batch_input")
+        self.con.unregister("batch_input")
+        self.rows += batch.num_rows
+
+
+def read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> RawFile:
+    """Read a CSV or Parquet file into DuckDB table ``table``.
+
+    Raises :class:`ExtractUnreadable` when the file cannot be read.
+    """
     if path.suffix == ".parquet":
-        return _read_parquet(path)
-    return _read_csv(path)
+        return _read_parquet(con, path, table)
+    return _read_csv(con, path, table)
 
 
 def _check_header(path: Path, header: list[str]) -> list[str]:
@@ -60,19 +88,20 @@ def _check_header(path: Path, header: list[str]) -> list[str]:
     return header
 
 
-def _read_parquet(path: Path) -> RawFile:
+def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> RawFile:
     try:
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        header = _check_header(path, list(parquet.schema_arrow.names))
+        sink = _Sink(con, table, header)
+        for batch in parquet.iter_batches(batch_size=1 << 18):
+            columns = [_parquet_column_as_text(column) for column in batch.columns]
+            sink.append(pa.table(columns, names=header))
     except (OSError, pa.ArrowException) as error:
         raise ExtractUnreadable(f"{path.name}: not a readable Parquet file ({error})") from None
-    header = _check_header(path, list(table.column_names))
-    columns = [_parquet_column_as_text(col) for col in table.columns]
-    lines = pa.array(range(2, table.num_rows + 2), pa.int64())
-    raw = pa.table([*columns, lines], names=[*header, LINE])
-    return RawFile(path=path, table=raw, header=header)
+    return RawFile(path=path, table=table, header=header, rows=sink.rows)
 
 
-def _parquet_column_as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def _parquet_column_as_text(column: pa.Array) -> pa.Array:
     """Typed Parquet values become the text a CSV would hold (ISO dates and instants)."""
     kind = column.type
     if pa.types.is_timestamp(kind) and kind.tz is not None:
@@ -94,7 +123,7 @@ def _count_line_breaks(path: Path) -> tuple[int, bool]:
     return count, last not in (b"\n", b"")
 
 
-def _read_csv(path: Path) -> RawFile:
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> RawFile:
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -104,13 +133,13 @@ def _read_csv(path: Path) -> RawFile:
         raise ExtractUnreadable(f"{path.name}: the file is empty (no header row)")
     if b"\x00" in head:
         raise ExtractUnreadable(f"{path.name}: not a CSV text file (binary content)")
-    fast = _read_csv_fast(path)
+    fast = _read_csv_fast(con, path, table)
     if fast is not None:
         return fast
-    return _read_csv_exact(path)
+    return _read_csv_exact(con, path, table)
 
 
-def _read_csv_fast(path: Path) -> RawFile | None:
+def _read_csv_fast(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> RawFile | None:
     """Arrow's reader; ``None`` when line numbers would not be exact or a record is bad."""
     try:
         with pacsv.open_csv(
@@ -119,8 +148,10 @@ def _read_csv_fast(path: Path) -> RawFile | None:
             header = list(stream.schema.names)
     except (pa.ArrowException, UnicodeDecodeError):
         return None
+    _check_header(path, header)
+    sink = _Sink(con, table, header)
     try:
-        table = pacsv.read_csv(
+        with pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(block_size=1 << 24),
             parse_options=_PARSE,
@@ -130,21 +161,21 @@ def _read_csv_fast(path: Path) -> RawFile | None:
                 quoted_strings_can_be_null=True,
                 null_values=[""],
             ),
-        )
+        ) as stream:
+            for batch in stream:
+                sink.append(pa.Table.from_batches([batch]))
     except (pa.ArrowException, UnicodeDecodeError):
         return None
     breaks, unterminated = _count_line_breaks(path)
-    if breaks + int(unterminated) != table.num_rows + 1:
+    if breaks + int(unterminated) != sink.rows + 1:
         return None
-    _check_header(path, header)
-    lines = pa.array(range(2, table.num_rows + 2), pa.int64())
-    return RawFile(path=path, table=table.append_column(LINE, lines), header=header)
+    return RawFile(path=path, table=table, header=header, rows=sink.rows)
 
 
 _PARSE = pacsv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False)
 
 
-def _read_csv_exact(path: Path) -> RawFile:
+def _read_csv_exact(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> RawFile:
     """Python's csv module with physical line numbers; malformed records are listed."""
     csv.field_size_limit(1 << 30)
     try:
@@ -178,5 +209,6 @@ def _read_csv_exact(path: Path) -> RawFile:
             f"{path.name} line {reader.line_num}: not valid CSV ({error})"
         ) from None
     arrays = [pa.array(column, pa.string()) for column in cells]
-    table = pa.table([*arrays, pa.array(lines, pa.int64())], names=[*header, LINE])
-    return RawFile(path=path, table=table, header=header, malformed=malformed)
+    sink = _Sink(con, table, header)
+    sink.append(pa.table(arrays, names=header), pa.array(lines, pa.int64()))
+    return RawFile(path=path, table=table, header=header, rows=sink.rows, malformed=malformed)

@@ -107,11 +107,12 @@ def _parse_checks(column: Column, cell: str, codes: frozenset[str]) -> list[Chec
     kind = column.kind
     if kind is Kind.ENUM:
         allowed = ", ".join(literal(v) for v in column.values)
+        expected = literal(" (expected one of: " + ", ".join(column.values) + ")")
         return [
             Check(
                 f"{cell} NOT IN ({allowed})",
                 ReasonCode.INVALID,
-                f"'unknown value ' || {shown(cell)} || {literal(' (expected one of: ' + ', '.join(column.values) + ')')}",
+                f"'unknown value ' || {shown(cell)} || {expected}",
             )
         ]
     if kind is Kind.CODE:
@@ -186,7 +187,9 @@ def _parse_checks(column: Column, cell: str, codes: frozenset[str]) -> list[Chec
     return []
 
 
-def first_failure_sql(table: Table, present: set[str], codes: frozenset[str]) -> tuple[str, str, str]:
+def first_failure_sql(
+    table: Table, present: set[str], codes: frozenset[str]
+) -> tuple[str, str, str]:
     """Three SQL CASE expressions: the failing column, its reason code and its reason text.
 
     All three are NULL for a row that passes; a check whose condition is NULL passes.
@@ -219,7 +222,10 @@ def typed_value_sql(column: Column, present: bool) -> list[tuple[str, str]]:
             default = "TRUE" if column.default == "true" else "FALSE"
         sql_type = warehouse_type(column.kind)
         if column.kind is Kind.TIMESTAMP:
-            return [(f"CAST(NULL AS {sql_type})", name), (f"CAST(NULL AS {sql_type})", f"{name}_local")]
+            return [
+                (f"CAST(NULL AS {sql_type})", name),
+                (f"CAST(NULL AS {sql_type})", f"{name}_local"),
+            ]
         return [(f"CAST({default} AS {sql_type})", name)]
     kind = column.kind
     if kind is Kind.TIMESTAMP:

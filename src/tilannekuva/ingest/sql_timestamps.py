@@ -74,7 +74,7 @@ def date_lookup(
     cell = ident(column)
     rows = con.execute(
         f"SELECT DISTINCT {cell} FROM {raw_table} WHERE {cell} IS NOT NULL "
-        f"AND NOT (regexp_full_match({cell}, {literal(CANONICAL_DATE)}) AND left({cell}, 4) <> '0000')"
+        f"AND {canonical_date_sql(cell)} IS NULL"
     ).fetchall()
     if not rows:
         return False
@@ -93,12 +93,14 @@ def date_lookup(
 
 def canonical_timestamp_sql(cell: str) -> tuple[str, str]:
     """(utc, local) SQL for a canonical cell; NULL for anything else."""
-    wall = f"(CASE WHEN regexp_full_match({cell}, {literal(CANONICAL_TIMESTAMP)}) THEN TRY_CAST({cell} AS TIMESTAMP) END)"
+    pattern = literal(CANONICAL_TIMESTAMP)
+    cast = f"TRY_CAST({cell} AS TIMESTAMP)"
+    wall = f"(CASE WHEN regexp_full_match({cell}, {pattern}) THEN {cast} END)"
     return helsinki_wall_to_utc_sql(wall), wall
 
 
 def canonical_date_sql(cell: str) -> str:
     return (
-        f"(CASE WHEN regexp_full_match({cell}, {literal(CANONICAL_DATE)}) AND left({cell}, 4) <> '0000' "
-        f"THEN TRY_CAST({cell} AS DATE) END)"
+        f"(CASE WHEN regexp_full_match({cell}, {literal(CANONICAL_DATE)}) "
+        f"AND left({cell}, 4) <> '0000' THEN TRY_CAST({cell} AS DATE) END)"
     )

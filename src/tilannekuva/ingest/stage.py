@@ -10,10 +10,11 @@ with their warehouse types. Foreign keys are checked afterwards across tables
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
-from tilannekuva.ingest.reader import LINE, RawFile
+from tilannekuva.ingest.reader import LINE, RawFile, read_raw
 from tilannekuva.ingest.row_checks import (
     date_column,
     first_failure_sql,
@@ -97,18 +98,24 @@ def _parsed_columns_sql(
 
 
 def stage_file(
-    con: duckdb.DuckDBPyConnection, spec: Table, raw: RawFile, codes: frozenset[str]
+    con: duckdb.DuckDBPyConnection, spec: Table, path: Path, codes: frozenset[str]
 ) -> StagedFile:
-    """Stage one file into ``stg_<table>``; returns what was found."""
+    """Stage one file into ``stg_<table>``; returns what was found.
+
+    Raises :class:`ExtractUnreadable` when the file cannot be read. Each intermediate table is
+    dropped as soon as the next one exists, so at most two copies of a file are held at once.
+    """
+    raw = read_raw(con, path, "text_" + spec.name)
     file_name = raw.path.name
     raw_name = ident("raw_" + spec.name)
-    con.register("arrow_input", raw.table)
-    parsed, joins = _parsed_columns_sql(con, spec, "arrow_input", raw.header)
+    text_name = ident(raw.table)
+    parsed, joins = _parsed_columns_sql(con, spec, text_name, raw.header)
+    order = f" ORDER BY r.{LINE}" if joins else ""  # joins may reorder; plain scans keep order
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {raw_name} AS SELECT "
-        f"{', '.join(['r.*', *parsed])} FROM arrow_input r {' '.join(joins)} ORDER BY r.{LINE}"
+        f"{', '.join(['r.*', *parsed])} FROM {text_name} r {' '.join(joins)}{order}"
     )
-    con.unregister("arrow_input")
+    con.execute(f"DROP TABLE {text_name}")
     for line, reason in raw.malformed:
         con.execute(
             "INSERT INTO q_rejects VALUES (?, ?, NULL, ?, 'malformed_row')",
@@ -119,7 +126,8 @@ def stage_file(
         # apart from a reference to nothing (extract-v1 Clarifications, foreign keys).
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {ident('keys_' + spec.name)} AS SELECT DISTINCT "
-            f"{ident(spec.primary_key)} AS k FROM {raw_name} WHERE {ident(spec.primary_key)} IS NOT NULL"
+            f"{ident(spec.primary_key)} AS k FROM {raw_name} "
+            f"WHERE {ident(spec.primary_key)} IS NOT NULL"
             if spec.primary_key in raw.header
             else f"CREATE OR REPLACE TEMP TABLE {ident('keys_' + spec.name)} (k VARCHAR)"
         )
@@ -133,6 +141,7 @@ def stage_file(
         f"CREATE OR REPLACE TEMP TABLE {checked} AS SELECT *, {column_sql} AS __fail_column, "
         f"{code_sql} AS __fail_code, {reason_sql} AS __fail_reason FROM {raw_name}"
     )
+    con.execute(f"DROP TABLE {raw_name}")
     con.execute(
         f"INSERT INTO q_rejects SELECT {literal(file_name)}, {LINE}, __fail_column, "
         f"__fail_reason, __fail_code FROM {checked} WHERE __fail_code IS NOT NULL"
@@ -147,11 +156,10 @@ def stage_file(
         f"{', '.join(selects)}, {LINE} FROM {checked} WHERE __fail_code IS NULL"
     )
     con.execute(f"DROP TABLE {checked}")
-    con.execute(f"DROP TABLE {raw_name}")
     return StagedFile(
         table=spec.name,
         file_name=file_name,
-        rows_read=raw.table.num_rows + len(raw.malformed),
+        rows_read=raw.rows + len(raw.malformed),
         duplicates_dropped=duplicates,
         extra_columns=extras,
     )
@@ -175,7 +183,8 @@ def _drop_duplicates(
             SELECT {key} AS k FROM {raw_name} WHERE {key} IS NOT NULL
             GROUP BY {key} HAVING count(*) > 1)
         SELECT {key} AS k, count(*) AS copies, count(DISTINCT {whole_row}) AS variants,
-               min({LINE}) AS kept_line, string_agg(CAST({LINE} AS VARCHAR), ', ' ORDER BY {LINE}) AS lines
+               min({LINE}) AS kept_line,
+               string_agg(CAST({LINE} AS VARCHAR), ', ' ORDER BY {LINE}) AS lines
         FROM {raw_name} WHERE {key} IN (SELECT k FROM repeated) GROUP BY {key}"""
     )
     con.execute(
@@ -185,7 +194,7 @@ def _drop_duplicates(
     )
     con.execute(
         f"""INSERT INTO q_rejects SELECT {file_name}, r.{LINE}, {literal(spec.primary_key)},
-        {literal(spec.primary_key)} || ' ' || {shown_key('d.k', spec)}
+        {literal(spec.primary_key)} || ' ' || {shown_key("d.k", spec)}
             || ' repeats with different content (lines ' || d.lines || ')', 'duplicate_key'
         FROM {raw_name} r JOIN dup_keys d ON r.{key} = d.k WHERE d.variants > 1"""
     )
@@ -221,8 +230,6 @@ def _keep_extra_columns(
             f"INSERT INTO q_extra_cells SELECT {literal(raw.path.name)}, {LINE}, {literal(name)}, "
             f"{ident(name)} FROM {raw_name} WHERE {ident(name)} IS NOT NULL"
         )
-        count = con.execute(
-            f"SELECT count({ident(name)}) FROM {raw_name}"
-        ).fetchone()
+        count = con.execute(f"SELECT count({ident(name)}) FROM {raw_name}").fetchone()
         extras.append((name, int(count[0]) if count else 0))
     return extras

@@ -16,9 +16,8 @@ here are the reference, used for every other spelling and by the tests that pin 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
-
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 

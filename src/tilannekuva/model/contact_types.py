@@ -66,7 +66,9 @@ def parse_contact_types(text: str, source: str) -> dict[str, ContactType]:
 
 def default_contact_types() -> dict[str, ContactType]:
     """The table shipped with the product."""
-    text = resources.files("tilannekuva.model").joinpath("codes/contact_types.csv").read_text("utf-8")
+    text = (
+        resources.files("tilannekuva.model").joinpath("codes/contact_types.csv").read_text("utf-8")
+    )
     return parse_contact_types(text, "codes/contact_types.csv (shipped)")
 
 
