@@ -187,28 +187,39 @@ def _parse_checks(column: Column, cell: str, codes: frozenset[str]) -> list[Chec
     return []
 
 
-def first_failure_sql(
-    table: Table, present: set[str], codes: frozenset[str]
-) -> tuple[str, str, str]:
-    """Three SQL CASE expressions: the failing column, its reason code and its reason text.
+@dataclass(frozen=True)
+class FailureSql:
+    """SQL for a table's checks: ``index`` is a CASE giving the number of the first failing
+    check (NULL when the row passes); the other three turn that number into the failing
+    column, the reason code and the reason text, and are evaluated on failing rows only."""
 
-    All three are NULL for a row that passes; a check whose condition is NULL passes.
-    """
+    index: str
+    column: str
+    code: str
+    reason: str
+
+
+def first_failure_sql(table: Table, present: set[str], codes: frozenset[str]) -> FailureSql:
+    """The checks of every column, in spec order, as one CASE (a check whose condition is
+    NULL passes), so each cell is tested once per row."""
+    tests: list[str] = []
     columns: list[str] = []
     codes_sql: list[str] = []
     reasons: list[str] = []
     for column in table.columns:
         for check in column_checks(column, column.name in present, codes):
-            guard = f"COALESCE(({check.condition}), FALSE)"
-            columns.append(f"WHEN {guard} THEN {literal(column.name)}")
-            codes_sql.append(f"WHEN {guard} THEN {literal(check.code.value)}")
-            reasons.append(f"WHEN {guard} THEN {check.reason}")
-    if not columns:
-        return "NULL", "NULL", "NULL"
-    return (
-        "CASE " + " ".join(columns) + " END",
-        "CASE " + " ".join(codes_sql) + " END",
-        "CASE " + " ".join(reasons) + " END",
+            number = len(tests) + 1
+            tests.append(f"WHEN COALESCE(({check.condition}), FALSE) THEN {number}")
+            columns.append(f"WHEN {number} THEN {literal(column.name)}")
+            codes_sql.append(f"WHEN {number} THEN {literal(check.code.value)}")
+            reasons.append(f"WHEN {number} THEN {check.reason}")
+    if not tests:
+        return FailureSql("CAST(NULL AS INTEGER)", "NULL", "NULL", "NULL")
+    return FailureSql(
+        index="CASE " + " ".join(tests) + " END",
+        column="CASE __fail " + " ".join(columns) + " END",
+        code="CASE __fail " + " ".join(codes_sql) + " END",
+        reason="CASE __fail " + " ".join(reasons) + " END",
     )
 
 

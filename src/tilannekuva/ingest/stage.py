@@ -28,6 +28,7 @@ from tilannekuva.ingest.sql_timestamps import (
     canonical_date_sql,
     canonical_timestamp_sql,
     date_lookup,
+    helsinki_wall_to_utc_sql,
     timestamp_lookup,
 )
 from tilannekuva.model.extract_schema import Kind, Table
@@ -64,37 +65,54 @@ def create_empty_stage(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {ident('keys_' + spec.name)} (k VARCHAR)")
 
 
-def _parsed_columns_sql(
+def _parse_times_sql(
     con: duckdb.DuckDBPyConnection, spec: Table, source: str, header: list[str]
-) -> tuple[list[str], list[str]]:
-    """Select expressions adding the parsed companions of timestamp/date columns, and joins."""
-    selects: list[str] = []
+) -> str:
+    """SQL selecting ``source`` plus the parsed companions of its timestamp and date columns.
+
+    The inner query casts each canonical cell once (``__wall_n``) and joins the Python-parsed
+    lookups of the other spellings; the outer query derives instant, wall clock and ok-flag.
+    """
+    inner: list[str] = ["r.*"]
     joins: list[str] = []
+    outer: list[str] = []
+    helpers: list[str] = []
     for position, column in enumerate(spec.columns):
         if column.name not in header or column.kind not in (Kind.TIMESTAMP, Kind.DATE):
             continue
         cell = f"r.{ident(column.name)}"
-        lookup = f"lk_{position}"
+        lookup, wall, found = f"lk_{position}", f"__wall_{position}", f"__found_{position}"
+        helpers.append(wall)
         if column.kind is Kind.TIMESTAMP:
-            utc, local = canonical_timestamp_sql(cell)
+            inner.append(f"{canonical_timestamp_sql(cell)[1]} AS {wall}")
+            utc, local = helsinki_wall_to_utc_sql(wall), wall
             if timestamp_lookup(con, source, column.name, lookup):
                 joins.append(f"LEFT JOIN {lookup} ON {lookup}.text = {cell}")
-                utc, local = f"COALESCE({lookup}.utc, {utc})", f"COALESCE({lookup}.local, {local})"
-            selects += [
+                inner += [f"{lookup}.utc AS {found}_utc", f"{lookup}.local AS {found}_local"]
+                helpers += [f"{found}_utc", f"{found}_local"]
+                utc = f"COALESCE({found}_utc, {utc})"
+                local = f"COALESCE({found}_local, {local})"
+            outer += [
                 f"{utc} AS {ident(utc_column(column.name))}",
                 f"{local} AS {ident(local_column(column.name))}",
-                f"({utc}) IS NOT NULL AS {ident(ok_column(column.name))}",
+                f"{local} IS NOT NULL AS {ident(ok_column(column.name))}",
             ]
         else:
-            day = canonical_date_sql(cell)
+            inner.append(f"{canonical_date_sql(cell)} AS {wall}")
+            day = wall
             if date_lookup(con, source, column.name, lookup):
                 joins.append(f"LEFT JOIN {lookup} ON {lookup}.text = {cell}")
-                day = f"COALESCE({lookup}.day, {day})"
-            selects += [
+                inner.append(f"{lookup}.day AS {found}_day")
+                helpers.append(f"{found}_day")
+                day = f"COALESCE({found}_day, {wall})"
+            outer += [
                 f"{day} AS {ident(date_column(column.name))}",
-                f"({day}) IS NOT NULL AS {ident(ok_column(column.name))}",
+                f"{day} IS NOT NULL AS {ident(ok_column(column.name))}",
             ]
-    return selects, joins
+    query = f"SELECT {', '.join(inner)} FROM {source} r {' '.join(joins)}"
+    if not helpers:
+        return query
+    return f"SELECT * EXCLUDE ({', '.join(helpers)}), {', '.join(outer)} FROM ({query})"
 
 
 def stage_file(
@@ -102,20 +120,13 @@ def stage_file(
 ) -> StagedFile:
     """Stage one file into ``stg_<table>``; returns what was found.
 
-    Raises :class:`ExtractUnreadable` when the file cannot be read. Each intermediate table is
-    dropped as soon as the next one exists, so at most two copies of a file are held at once.
+    Raises :class:`ExtractUnreadable` when the file cannot be read. The raw text (``text_``)
+    is deduplicated in place, then parsed and checked in one pass (``chk_``), then typed
+    (``stg_``); each is dropped once the next exists, so at most two copies are held at once.
     """
     raw = read_raw(con, path, "text_" + spec.name)
     file_name = raw.path.name
-    raw_name = ident("raw_" + spec.name)
     text_name = ident(raw.table)
-    parsed, joins = _parsed_columns_sql(con, spec, text_name, raw.header)
-    order = f" ORDER BY r.{LINE}" if joins else ""  # joins may reorder; plain scans keep order
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {raw_name} AS SELECT "
-        f"{', '.join(['r.*', *parsed])} FROM {text_name} r {' '.join(joins)}{order}"
-    )
-    con.execute(f"DROP TABLE {text_name}")
     for line, reason in raw.malformed:
         con.execute(
             "INSERT INTO q_rejects VALUES (?, ?, NULL, ?, 'malformed_row')",
@@ -126,25 +137,26 @@ def stage_file(
         # apart from a reference to nothing (extract-v1 Clarifications, foreign keys).
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {ident('keys_' + spec.name)} AS SELECT DISTINCT "
-            f"{ident(spec.primary_key)} AS k FROM {raw_name} "
+            f"{ident(spec.primary_key)} AS k FROM {text_name} "
             f"WHERE {ident(spec.primary_key)} IS NOT NULL"
             if spec.primary_key in raw.header
             else f"CREATE OR REPLACE TEMP TABLE {ident('keys_' + spec.name)} (k VARCHAR)"
         )
     has_key = spec.primary_key is not None and spec.primary_key in raw.header
-    duplicates = _drop_duplicates(con, spec, raw, raw_name) if has_key else 0
+    duplicates = _drop_duplicates(con, spec, raw, text_name) if has_key else 0
     present = set(raw.header)
-    extras = _keep_extra_columns(con, spec, raw, raw_name)
-    column_sql, code_sql, reason_sql = first_failure_sql(spec, present, codes)
+    extras = _keep_extra_columns(con, spec, raw, text_name)
+    failure = first_failure_sql(spec, present, codes)
+    parsed = _parse_times_sql(con, spec, text_name, raw.header)
     checked = ident("chk_" + spec.name)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {checked} AS SELECT *, {column_sql} AS __fail_column, "
-        f"{code_sql} AS __fail_code, {reason_sql} AS __fail_reason FROM {raw_name}"
+        f"CREATE OR REPLACE TEMP TABLE {checked} AS "
+        f"SELECT *, {failure.index} AS __fail FROM ({parsed})"
     )
-    con.execute(f"DROP TABLE {raw_name}")
+    con.execute(f"DROP TABLE {text_name}")
     con.execute(
-        f"INSERT INTO q_rejects SELECT {literal(file_name)}, {LINE}, __fail_column, "
-        f"__fail_reason, __fail_code FROM {checked} WHERE __fail_code IS NOT NULL"
+        f"INSERT INTO q_rejects SELECT {literal(file_name)}, {LINE}, {failure.column}, "
+        f"{failure.reason}, {failure.code} FROM {checked} WHERE __fail IS NOT NULL"
     )
     selects = [
         f"{expr} AS {ident(name)}"
@@ -153,7 +165,7 @@ def stage_file(
     ]
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {ident('stg_' + spec.name)} AS SELECT "
-        f"{', '.join(selects)}, {LINE} FROM {checked} WHERE __fail_code IS NULL"
+        f"{', '.join(selects)}, {LINE} FROM {checked} WHERE __fail IS NULL"
     )
     con.execute(f"DROP TABLE {checked}")
     return StagedFile(
