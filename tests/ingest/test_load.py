@@ -221,3 +221,39 @@ def test_person_ids_are_pseudonymised_consistently(tmp_path: Path) -> None:
     assert other.execute("SELECT person_id FROM persons ORDER BY _line").fetchall() != [
         (p,) for p in people
     ]
+
+
+def test_large_files_are_streamed_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files above IN_MEMORY_BYTES are streamed block by block into DuckDB instead of being
+    # read whole; line numbers, duplicates and rejections must not depend on which path ran.
+    contacts = (
+        CONTACTS
+        + CONTACTS.splitlines()[1]
+        + "\n"
+        + "c2,p1,u1,2025-03-04T10:00,R10,doctor,bad,,,,\n"
+        + "c3,p2,u2,2025-03-04T10:00+02:00,R50,nurse,urgent,,,,\n"
+    )
+    extract = write_extract(tmp_path / "e", {**MINIMAL, "contacts": contacts})
+    csv_dir = extract
+    parquet_dir = tmp_path / "p"
+    parquet_dir.mkdir()
+    for name in MINIMAL:
+        pq.write_table(pacsv.read_csv(csv_dir / f"{name}.csv"), parquet_dir / f"{name}.parquet")
+
+    def snapshot(warehouse: Path) -> list[object]:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        return [
+            con.execute(f"SELECT * FROM {query}").fetchall()
+            for query in ("contacts ORDER BY _line", "quarantine", "duplicate_rows")
+        ]
+
+    load_extract(extract, tmp_path / "whole.duckdb", pseudonym_key="k")
+    load_extract(parquet_dir, tmp_path / "whole_p.duckdb", pseudonym_key="k")
+    monkeypatch.setattr("tilannekuva.ingest.reader.IN_MEMORY_BYTES", 0)
+    load_extract(extract, tmp_path / "streamed.duckdb", pseudonym_key="k")
+    load_extract(parquet_dir, tmp_path / "streamed_p.duckdb", pseudonym_key="k")
+    assert snapshot(tmp_path / "streamed.duckdb") == snapshot(tmp_path / "whole.duckdb")
+    assert snapshot(tmp_path / "streamed_p.duckdb") == snapshot(tmp_path / "whole_p.duckdb")
+    assert len(snapshot(tmp_path / "whole.duckdb")[1]) == 1

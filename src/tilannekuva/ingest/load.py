@@ -208,15 +208,27 @@ def _replace_tables(
     con: duckdb.DuckDBPyConnection, codes: dict[str, ContactType], key: str
 ) -> dict[str, int]:
     rows: dict[str, int] = {}
+    # Every person_id column points at persons (foreign keys), so one map from the surviving
+    # persons pseudonymises them all: each id is hashed once, not once per event.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE pseudonym_map AS SELECT person_id AS source_id, "
+        f"{pseudonym_sql('person_id', key)} AS pseudonym FROM stg_persons"
+    )
     for spec in TABLES:
-        people = {c.name for c in spec.columns if c.person_id}
+        people = [c.name for c in spec.columns if c.person_id]
         columns = ", ".join(
-            f"{pseudonym_sql(ident(name), key)} AS {ident(name)}" if name in people else ident(name)
+            f"m{people.index(name)}.pseudonym AS {ident(name)}"
+            if name in people
+            else f"s.{ident(name)}"
             for name, _type in warehouse_columns(spec)
+        )
+        joins = " ".join(
+            f"LEFT JOIN pseudonym_map m{i} ON m{i}.source_id = s.{ident(name)}"
+            for i, name in enumerate(people)
         )
         con.execute(
             f"CREATE OR REPLACE TABLE {ident(spec.name)} AS SELECT {columns} "
-            f"FROM {ident('stg_' + spec.name)}"
+            f"FROM {ident('stg_' + spec.name)} s {joins}"
         )
         rows[spec.name] = _count(con, f"SELECT count(*) FROM {ident(spec.name)}")
     for name, ddl in BOOKKEEPING_DDL.items():

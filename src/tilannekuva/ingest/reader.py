@@ -34,16 +34,54 @@ _BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 24
 
 
+# Files up to this size are read whole by Arrow's multi-threaded reader and scanned by DuckDB
+# in place; larger ones are streamed block by block into a DuckDB table (bounded memory).
+IN_MEMORY_BYTES = 256 << 20
+
+
 @dataclass
 class RawFile:
-    """The raw text of one file, held in DuckDB table ``table``: the header's columns as text
-    plus ``_line``."""
+    """The raw text of one file, readable in DuckDB as ``table``: the header's columns as
+    text plus ``_line``. ``arrow`` holds the data when ``table`` is a registered Arrow table
+    rather than a DuckDB temp table; :meth:`release` frees either."""
 
     path: Path
     table: str
     header: list[str]
     rows: int
     malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    arrow: pa.Table | None = None
+
+    def release(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.arrow is not None:
+            con.unregister(self.table)
+            self.arrow = None
+        else:
+            con.execute(f"DROP TABLE IF EXISTS {ident(self.table)}")
+
+
+def _in_memory(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    data: pa.Table,
+    lines: pa.Array | None = None,
+    malformed: list[tuple[int, str]] | None = None,
+) -> RawFile:
+    """Register a whole Arrow table of text columns (plus ``_line``) under ``table``."""
+    header = list(data.column_names)
+    if lines is None:
+        lines = pa.array(range(2, data.num_rows + 2), pa.int64())
+    data = data.append_column(LINE, lines)
+    con.register(table, data)
+    return RawFile(
+        path=path,
+        table=table,
+        header=header,
+        rows=data.num_rows,
+        malformed=malformed or [],
+        arrow=data,
+    )
 
 
 class _Sink:
@@ -92,6 +130,10 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Raw
     try:
         parquet = pq.ParquetFile(path)
         header = _check_header(path, list(parquet.schema_arrow.names))
+        if path.stat().st_size <= IN_MEMORY_BYTES // 4:  # Parquet is compressed
+            whole = parquet.read()
+            columns = [_parquet_column_as_text(c) for c in whole.columns]
+            return _in_memory(con, path, table, pa.table(columns, names=header))
         sink = _Sink(con, table, header)
         for batch in parquet.iter_batches(batch_size=1 << 18):
             columns = [_parquet_column_as_text(column) for column in batch.columns]
@@ -101,7 +143,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Raw
     return RawFile(path=path, table=table, header=header, rows=sink.rows)
 
 
-def _parquet_column_as_text(column: pa.Array) -> pa.Array:
+def _parquet_column_as_text(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Typed Parquet values become the text a CSV would hold (ISO dates and instants)."""
     kind = column.type
     if pa.types.is_timestamp(kind) and kind.tz is not None:
@@ -149,25 +191,33 @@ def _read_csv_fast(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Ra
     except (pa.ArrowException, UnicodeDecodeError):
         return None
     _check_header(path, header)
-    sink = _Sink(con, table, header)
+    read_options = pacsv.ReadOptions(block_size=1 << 24)
+    convert = pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in header},
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        null_values=[""],
+    )
+    breaks, unterminated = _count_line_breaks(path)
     try:
+        if path.stat().st_size <= IN_MEMORY_BYTES:
+            whole = pacsv.read_csv(
+                path, read_options=read_options, parse_options=_PARSE, convert_options=convert
+            )
+            if breaks + int(unterminated) != whole.num_rows + 1:
+                return None
+            return _in_memory(con, path, table, whole)
+        sink = _Sink(con, table, header)
         with pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=1 << 24),
-            parse_options=_PARSE,
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-                null_values=[""],
-            ),
+            path, read_options=read_options, parse_options=_PARSE, convert_options=convert
         ) as stream:
             for batch in stream:
                 sink.append(pa.Table.from_batches([batch]))
     except (pa.ArrowException, UnicodeDecodeError):
+        con.execute(f"DROP TABLE IF EXISTS {ident(table)}")
         return None
-    breaks, unterminated = _count_line_breaks(path)
     if breaks + int(unterminated) != sink.rows + 1:
+        con.execute(f"DROP TABLE {ident(table)}")
         return None
     return RawFile(path=path, table=table, header=header, rows=sink.rows)
 
@@ -209,6 +259,5 @@ def _read_csv_exact(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> R
             f"{path.name} line {reader.line_num}: not valid CSV ({error})"
         ) from None
     arrays = [pa.array(column, pa.string()) for column in cells]
-    sink = _Sink(con, table, header)
-    sink.append(pa.table(arrays, names=header), pa.array(lines, pa.int64()))
-    return RawFile(path=path, table=table, header=header, rows=sink.rows, malformed=malformed)
+    data = pa.table(arrays, names=header)
+    return _in_memory(con, path, table, data, pa.array(lines, pa.int64()), malformed)

@@ -143,17 +143,20 @@ def stage_file(
             else f"CREATE OR REPLACE TEMP TABLE {ident('keys_' + spec.name)} (k VARCHAR)"
         )
     has_key = spec.primary_key is not None and spec.primary_key in raw.header
-    duplicates = _drop_duplicates(con, spec, raw, text_name) if has_key else 0
+    duplicates, skipped = _find_duplicates(con, spec, raw, text_name) if has_key else (0, False)
     present = set(raw.header)
     extras = _keep_extra_columns(con, spec, raw, text_name)
     failure = first_failure_sql(spec, present, codes)
-    parsed = _parse_times_sql(con, spec, text_name, raw.header)
+    source = text_name
+    if skipped:
+        source = f"(SELECT * FROM {text_name} WHERE {LINE} NOT IN (SELECT line FROM dup_skip))"
+    parsed = _parse_times_sql(con, spec, source, raw.header)
     checked = ident("chk_" + spec.name)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {checked} AS "
         f"SELECT *, {failure.index} AS __fail FROM ({parsed})"
     )
-    con.execute(f"DROP TABLE {text_name}")
+    raw.release(con)
     con.execute(
         f"INSERT INTO q_rejects SELECT {literal(file_name)}, {LINE}, {failure.column}, "
         f"{failure.reason}, {failure.code} FROM {checked} WHERE __fail IS NOT NULL"
@@ -177,13 +180,15 @@ def stage_file(
     )
 
 
-def _drop_duplicates(
+def _find_duplicates(
     con: duckdb.DuckDBPyConnection, spec: Table, raw: RawFile, raw_name: str
-) -> int:
+) -> tuple[int, bool]:
     """Identical repeats of a key keep the first row; differing repeats reject every copy.
 
     "Whole row identical" compares the raw text of every column of the file, unknown extra
-    columns included. Rows with an empty key are left to the required-value check.
+    columns included. Rows with an empty key are left to the required-value check. The
+    lines to leave out are put in ``dup_skip``; returns (identical copies dropped, whether
+    any line is to be left out).
     """
     assert spec.primary_key is not None
     key = ident(spec.primary_key)
@@ -211,14 +216,15 @@ def _drop_duplicates(
         FROM {raw_name} r JOIN dup_keys d ON r.{key} = d.k WHERE d.variants > 1"""
     )
     con.execute(
-        f"""DELETE FROM {raw_name} r USING dup_keys d WHERE r.{key} = d.k
-        AND (d.variants > 1 OR r.{LINE} <> d.kept_line)"""
+        f"""CREATE OR REPLACE TEMP TABLE dup_skip AS SELECT r.{LINE} AS line
+        FROM {raw_name} r JOIN dup_keys d ON r.{key} = d.k
+        WHERE d.variants > 1 OR r.{LINE} <> d.kept_line"""
     )
     removed = con.execute(
-        "SELECT coalesce(sum(copies - 1), 0) FROM dup_keys WHERE variants = 1"
+        "SELECT coalesce(sum(copies - 1) FILTER (WHERE variants = 1), 0), count(*) FROM dup_keys"
     ).fetchone()
     con.execute("DROP TABLE dup_keys")
-    return int(removed[0]) if removed else 0
+    return (int(removed[0]), int(removed[1]) > 0) if removed else (0, False)
 
 
 def shown_key(value_sql: str, spec: Table) -> str:
