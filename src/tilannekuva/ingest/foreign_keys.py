@@ -17,7 +17,7 @@ from tilannekuva.model.extract_schema import TABLES, TABLES_BY_NAME, ForeignKey,
 
 
 def check_foreign_keys(con: duckdb.DuckDBPyConnection, file_names: dict[str, str]) -> None:
-    """Move rows with dangling references from ``stg_<table>`` to ``q_rejects``."""
+    """Move rows with dangling references from the staged tables to ``q_rejects``."""
     for spec in TABLES:
         for foreign_key in spec.foreign_keys:
             if foreign_key.broken_link_kept:
@@ -33,7 +33,7 @@ def _reject_dangling(
     """One pass; returns how many rows were rejected."""
     target = TABLES_BY_NAME[foreign_key.table]
     assert target.primary_key is not None
-    stage = ident("stg_" + spec.name)
+    stage = ident(spec.name)
     column = ident(foreign_key.column)
     target_key = ident(target.primary_key)
     con.execute(
@@ -41,7 +41,7 @@ def _reject_dangling(
         SELECT s._line AS line, s.{column} AS value FROM {stage} s
         WHERE s.{column} IS NOT NULL
           AND NOT EXISTS (
-            SELECT 1 FROM {ident("stg_" + target.name)} t WHERE t.{target_key} = s.{column})"""
+            SELECT 1 FROM {ident(target.name)} t WHERE t.{target_key} = s.{column})"""
     )
     count = con.execute("SELECT count(*) FROM fk_bad").fetchone()
     rejected = int(count[0]) if count else 0

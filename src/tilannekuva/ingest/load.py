@@ -19,13 +19,13 @@ import duckdb
 from tilannekuva.ingest.discover import ExtractMeta, extract_checksum, find_table_files, read_meta
 from tilannekuva.ingest.errors import ExtractUnreadable
 from tilannekuva.ingest.foreign_keys import check_foreign_keys
-from tilannekuva.ingest.pseudonyms import pseudonym_sql, warehouse_key
+from tilannekuva.ingest.pseudonyms import warehouse_key
 from tilannekuva.ingest.sql import ident, literal
 from tilannekuva.ingest.stage import StagedFile, create_empty_stage, create_scratch, stage_file
 from tilannekuva.ingest.timeparse import HELSINKI
 from tilannekuva.model.contact_types import CodeTableError, ContactType, contact_types_for_extract
 from tilannekuva.model.extract_schema import TABLES, Kind
-from tilannekuva.warehouse.schema import BOOKKEEPING_DDL, warehouse_columns
+from tilannekuva.warehouse.schema import BOOKKEEPING_DDL
 from tilannekuva.warehouse.store import connect
 
 Progress = Callable[[str], None]
@@ -137,7 +137,7 @@ def _load(
             create_empty_stage(con, spec)
             continue
         say(f"reading {path.name}")
-        staged[spec.name] = stage_file(con, spec, path, code_set)
+        staged[spec.name] = stage_file(con, spec, path, code_set, key)
     say("checking references between files")
     check_foreign_keys(con, {name: s.file_name for name, s in staged.items()})
     cutoff, cutoff_from = _cutoff(con, meta)
@@ -145,7 +145,7 @@ def _load(
     load_id = f"{loaded_at:%Y%m%dT%H%M%S}-{checksum[:10]}"
     extract_id = meta.extract_id or f"sha256:{checksum[:12]}"
     say("writing the warehouse tables")
-    rows_loaded = _replace_tables(con, codes, key)
+    rows_loaded = _write_bookkeeping(con, codes)
     quarantined = _count(con, "SELECT count(*) FROM q_rejects")
     duplicates = sum(s.duplicates_dropped for s in staged.values())
     _write_sources(con, files, staged, rows_loaded)
@@ -191,7 +191,7 @@ def _cutoff(
     if meta.cutoff is not None:
         return meta.cutoff, "extract.json"
     parts = [
-        f"SELECT max({ident(column.name)}) AS m FROM {ident('stg_' + spec.name)}"
+        f"SELECT max({ident(column.name)}) AS m FROM {ident(spec.name)}"
         for spec in TABLES
         for column in spec.columns
         if column.kind is Kind.TIMESTAMP
@@ -204,32 +204,12 @@ def _cutoff(
     return (utc, local), "data"
 
 
-def _replace_tables(
-    con: duckdb.DuckDBPyConnection, codes: dict[str, ContactType], key: str
+def _write_bookkeeping(
+    con: duckdb.DuckDBPyConnection, codes: dict[str, ContactType]
 ) -> dict[str, int]:
+    """Row counts of the (already written) extract tables; bookkeeping tables replaced."""
     rows: dict[str, int] = {}
-    # Every person_id column points at persons (foreign keys), so one map from the surviving
-    # persons pseudonymises them all: each id is hashed once, not once per event.
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE pseudonym_map AS SELECT person_id AS source_id, "
-        f"{pseudonym_sql('person_id', key)} AS pseudonym FROM stg_persons"
-    )
     for spec in TABLES:
-        people = [c.name for c in spec.columns if c.person_id]
-        columns = ", ".join(
-            f"m{people.index(name)}.pseudonym AS {ident(name)}"
-            if name in people
-            else f"s.{ident(name)}"
-            for name, _type in warehouse_columns(spec)
-        )
-        joins = " ".join(
-            f"LEFT JOIN pseudonym_map m{i} ON m{i}.source_id = s.{ident(name)}"
-            for i, name in enumerate(people)
-        )
-        con.execute(
-            f"CREATE OR REPLACE TABLE {ident(spec.name)} AS SELECT {columns} "
-            f"FROM {ident('stg_' + spec.name)} s {joins}"
-        )
         rows[spec.name] = _count(con, f"SELECT count(*) FROM {ident(spec.name)}")
     for name, ddl in BOOKKEEPING_DDL.items():
         if name not in ("loads", "sources", "extra_columns"):

@@ -37,3 +37,20 @@ def warehouse_key(con: duckdb.DuckDBPyConnection, given: str | None) -> str:
 def pseudonym_sql(column_sql: str, key: str) -> str:
     """SQL giving the stored pseudonym of an id column (NULL stays NULL)."""
     return f"('ps-' || left(sha256({literal(key)} || ':' || {column_sql}), 32))"
+
+
+def create_pseudonym_map(con: duckdb.DuckDBPyConnection, keys_table: str, key: str) -> None:
+    """Map every person id the persons file names to its pseudonym (``pseudonym_map``).
+
+    Each id is hashed once, not once per event, and every ``person_id`` column of the other
+    files is looked up here (they all point at persons). ``keys_table`` (the file's raw ids,
+    used to tell a rejected person from an unknown one) is rewritten in pseudonyms, since the
+    foreign-key checks compare stored values.
+    """
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE pseudonym_map AS SELECT k AS source_id, "
+        f"{pseudonym_sql('k', key)} AS pseudonym FROM {keys_table}"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {keys_table} AS SELECT pseudonym AS k FROM pseudonym_map"
+    )

@@ -2,7 +2,7 @@
 
 Order follows extract-v1 Clarifications: duplicate detection runs first (on the raw text of
 the whole row), then the per-cell checks. Rejected rows are written to the temporary
-``q_rejects`` table, dropped identical duplicates to ``q_dups``; survivors go to ``stg_<table>``
+``q_rejects`` table, dropped identical duplicates to ``q_dups``; survivors go to ``<table>``
 with their warehouse types. Foreign keys are checked afterwards across tables
 (``foreign_keys``), because they need every referenced table's survivors.
 """
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from tilannekuva.ingest.pseudonyms import create_pseudonym_map
 from tilannekuva.ingest.reader import LINE, RawFile, read_raw
 from tilannekuva.ingest.row_checks import (
     date_column,
@@ -58,9 +59,9 @@ def create_scratch(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def create_empty_stage(con: duckdb.DuckDBPyConnection, spec: Table) -> None:
-    """A missing optional file still gets an (empty) staging table of the right shape."""
+    """A missing optional file still gets an (empty) warehouse table of the right shape."""
     columns = ", ".join(f"{ident(n)} {t}" for n, t in warehouse_columns(spec))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident('stg_' + spec.name)} ({columns})")
+    con.execute(f"CREATE OR REPLACE TABLE {ident(spec.name)} ({columns})")
     if spec.primary_key:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {ident('keys_' + spec.name)} (k VARCHAR)")
 
@@ -116,13 +117,18 @@ def _parse_times_sql(
 
 
 def stage_file(
-    con: duckdb.DuckDBPyConnection, spec: Table, path: Path, codes: frozenset[str]
+    con: duckdb.DuckDBPyConnection,
+    spec: Table,
+    path: Path,
+    codes: frozenset[str],
+    pseudonym_key: str,
 ) -> StagedFile:
-    """Stage one file into ``stg_<table>``; returns what was found.
+    """Stage one file into the warehouse table of the same name; returns what was found.
 
-    Raises :class:`ExtractUnreadable` when the file cannot be read. The raw text (``text_``)
-    is deduplicated in place, then parsed and checked in one pass (``chk_``), then typed
-    (``stg_``); each is dropped once the next exists, so at most two copies are held at once.
+    Raises :class:`ExtractUnreadable` when the file cannot be read. Duplicates are found in
+    the raw text (``text_``), which is then parsed and checked in one pass (``chk_``) and
+    written typed and pseudonymised to the table; each copy is dropped once the next exists,
+    so at most two are held at once. All of it runs inside the load's transaction.
     """
     raw = read_raw(con, path, "text_" + spec.name)
     file_name = raw.path.name
@@ -142,6 +148,8 @@ def stage_file(
             if spec.primary_key in raw.header
             else f"CREATE OR REPLACE TEMP TABLE {ident('keys_' + spec.name)} (k VARCHAR)"
         )
+    if spec.primary_key and spec.column(spec.primary_key).person_id:
+        create_pseudonym_map(con, ident("keys_" + spec.name), pseudonym_key)
     has_key = spec.primary_key is not None and spec.primary_key in raw.header
     duplicates, skipped = _find_duplicates(con, spec, raw, text_name) if has_key else (0, False)
     present = set(raw.header)
@@ -161,14 +169,29 @@ def stage_file(
         f"INSERT INTO q_rejects SELECT {literal(file_name)}, {LINE}, {failure.column}, "
         f"{failure.reason}, {failure.code} FROM {checked} WHERE __fail IS NOT NULL"
     )
-    selects = [
-        f"{expr} AS {ident(name)}"
-        for column in spec.columns
-        for expr, name in typed_value_sql(column, column.name in present)
-    ]
+    selects: list[str] = []
+    joins: list[str] = []
+    for column in spec.columns:
+        if column.person_id and column.name in present:
+            # Pseudonymised on the way in (``pseudonyms``); an id that is not in persons at
+            # all keeps a marked value only until its foreign-key check rejects the row.
+            alias = f"pm{len(joins)}"
+            joins.append(
+                f"LEFT JOIN pseudonym_map {alias} ON {alias}.source_id = c.{ident(column.name)}"
+            )
+            selects.append(
+                f"COALESCE({alias}.pseudonym, 'unmapped:' || c.{ident(column.name)}) "
+                f"AS {ident(column.name)}"
+            )
+            continue
+        selects += [
+            f"{expr} AS {ident(name)}"
+            for expr, name in typed_value_sql(column, column.name in present)
+        ]
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {ident('stg_' + spec.name)} AS SELECT "
-        f"{', '.join(selects)}, {LINE} FROM {checked} WHERE __fail IS NULL"
+        f"CREATE OR REPLACE TABLE {ident(spec.name)} AS SELECT "
+        f"{', '.join(selects)}, c.{LINE} FROM {checked} c {' '.join(joins)} "
+        "WHERE c.__fail IS NULL"
     )
     con.execute(f"DROP TABLE {checked}")
     return StagedFile(
