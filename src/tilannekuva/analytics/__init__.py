@@ -1,0 +1,1 @@
+"""Analyses beyond the indicators: failure demand, care pathways, segments, costs, forecasts."""

@@ -1,0 +1,1 @@
+"""The command line (Typer + Rich): ``main`` registers one ``<name>_cmd`` module per command."""

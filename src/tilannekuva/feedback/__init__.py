@@ -1,0 +1,1 @@
+"""Customer and staff feedback: SMS, web and kiosk answers in an operational store, never lost."""

@@ -1,0 +1,1 @@
+"""Reports and exports for management, Power BI and national collections."""

@@ -1,0 +1,46 @@
+# One task runner for developers and CI (style habit 12). Every target installs what it needs:
+# uv (pinned) when missing, then the locked environment (uv.lock) with `uv sync --frozen`.
+
+UV_VERSION := 0.13.9
+UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+RUN := $(UV) run --frozen
+
+.DEFAULT_GOAL := help
+.PHONY: help uv install demo test test-fast lint format docs check clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+uv: ## Install the pinned uv with pip when no uv is found
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+
+install: uv ## Create .venv from uv.lock (exactly the locked versions)
+	$(UV) sync --frozen
+
+demo: install ## Run the demo: synthetic county → warehouse → quality → indicator scorecard
+	$(RUN) tilannekuva demo
+
+test: install ## Run every test, the slow ones included
+	$(RUN) pytest
+
+test-fast: install ## Run the tests not marked slow
+	$(RUN) pytest -m "not slow"
+
+lint: install ## ruff lint, ruff format check, mypy, import contracts
+	$(RUN) ruff check src tests
+	$(RUN) ruff format --check src tests
+	$(RUN) mypy
+	$(RUN) lint-imports --no-cache --no-logo
+
+format: install ## Fix what ruff can fix and format the code
+	$(RUN) ruff check --fix src tests
+	$(RUN) ruff format src tests
+
+docs: install ## Regenerate the pages made from declarations (indicators.md, quality.md)
+	$(RUN) python -c "from pathlib import Path; from tilannekuva.indicators.docs import render_catalogue_markdown as r; Path('docs/indicators.md').write_text(r(), encoding='utf-8')"
+	$(RUN) python -m tilannekuva.quality.docs docs/quality.md
+
+check: lint test ## Everything CI runs
+
+clean: ## Remove caches and the demo's data folder
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .import_linter_cache tilannekuva-data

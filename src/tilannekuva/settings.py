@@ -1,0 +1,151 @@
+"""The one settings object of Tilannekuva (style habit 5: no configuration read anywhere else).
+
+Values come, highest priority first, from: arguments given in code, environment variables
+prefixed ``TILANNEKUVA_`` (``TILANNEKUVA_DATA_DIR``), a ``.env`` file in the current directory
+holding the same variables, a TOML file (``tilannekuva.toml`` in the current directory, or the
+file named by ``TILANNEKUVA_CONFIG``) whose keys are the field names (``data_dir = "..."``),
+and the defaults below. Delivery layers (the CLI, later the web app) read the settings and hand
+plain paths and numbers down; computation layers never read configuration themselves, so the
+same function gives the same numbers whatever the environment says.
+
+``docs/operations.md`` lists every field with its variable; ``tests/test_docs.py`` keeps it so.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+ENV_PREFIX = "TILANNEKUVA_"
+CONFIG_ENV = "TILANNEKUVA_CONFIG"
+DEFAULT_CONFIG_FILE = Path("tilannekuva.toml")
+WAREHOUSE_FILE_NAME = "tilannekuva.duckdb"
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+class ConfigurationError(ValueError):
+    """The configuration cannot be used; ``str(error)`` says which value and why, in one line
+    per problem, so the CLI can print it without a traceback."""
+
+
+class Settings(BaseSettings):
+    """Where Tilannekuva keeps its data, what the demo generates, and how much it logs."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="forbid",
+        toml_file=DEFAULT_CONFIG_FILE,
+    )
+
+    data_dir: Path = Field(
+        default=Path("tilannekuva-data"),
+        description="Folder for the warehouse and the demo's synthetic extract.",
+    )
+    warehouse: Path | None = Field(
+        default=None,
+        description=f"The warehouse file; when unset, <data_dir>/{WAREHOUSE_FILE_NAME}.",
+    )
+    synth_persons: int | None = Field(
+        default=None,
+        gt=0,
+        description="Persons in the demo's synthetic county; unset: the generator's default.",
+    )
+    synth_seed: int = Field(
+        default=2025,
+        ge=0,
+        description="Random seed of the demo's synthetic county (same seed, same extract).",
+    )
+    pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Secret that person ids are re-keyed with on load; unset: each warehouse makes and "
+            "keeps its own key."
+        ),
+    )
+    log_level: LogLevel = Field(
+        default="WARNING",
+        description="Least severe log record written to standard error.",
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The warehouse file in use: ``warehouse`` when set, else one inside ``data_dir``."""
+        return self.warehouse if self.warehouse is not None else self.data_dir / WAREHOUSE_FILE_NAME
+
+    @property
+    def pseudonym_key_text(self) -> str | None:
+        """The pseudonym key as text for ``load_extract``; the field hides it when printed."""
+        return self.pseudonym_key.get_secret_value() if self.pseudonym_key else None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Add the TOML file below the environment: a variable overrides the file."""
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            TomlConfigSettingsSource(settings_cls),
+        )
+
+
+def env_var(field_name: str) -> str:
+    """The environment variable that sets a field, e.g. ``TILANNEKUVA_DATA_DIR``."""
+    return f"{ENV_PREFIX}{field_name.upper()}"
+
+
+def get_settings(config_file: Path | None = None) -> Settings:
+    """Read the settings now (not cached: tests and long-running servers see changes).
+
+    ``config_file`` (or ``TILANNEKUVA_CONFIG``) names a TOML file that must exist; without
+    either, ``tilannekuva.toml`` in the current directory is read when present.
+    Raises :class:`ConfigurationError` with one line per invalid value.
+    """
+    named = config_file or (Path(os.environ[CONFIG_ENV]) if os.environ.get(CONFIG_ENV) else None)
+    if named is not None and not named.is_file():
+        raise ConfigurationError(f"configuration file {named} does not exist")
+    toml_file = named or DEFAULT_CONFIG_FILE
+
+    class _FromFile(Settings):
+        model_config = SettingsConfigDict(toml_file=toml_file)
+
+    try:
+        return _FromFile()
+    except ValidationError as error:
+        raise ConfigurationError(_describe(error)) from None
+    except ValueError as error:  # a TOML file that does not parse
+        raise ConfigurationError(f"{toml_file}: {error}") from None
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for problem in error.errors():
+        field = ".".join(str(part) for part in problem["loc"])
+        if problem["type"] == "extra_forbidden":
+            lines.append(f"{field}: not a setting (see docs/operations.md)")
+        else:
+            lines.append(f"{field} ({env_var(field)}): {problem['msg']}")
+    return "\n".join(lines)
