@@ -15,7 +15,7 @@ uv: ## Install the pinned uv with pip when no uv is found
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
 
 install: uv ## Create .venv from uv.lock (exactly the locked versions)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 
 demo: install ## Run the demo: synthetic county → warehouse → quality → indicator scorecard
 	$(RUN) tilannekuva demo

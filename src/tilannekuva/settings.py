@@ -74,6 +74,14 @@ class Settings(BaseSettings):
             "keeps its own key."
         ),
     )
+    load_memory_limit: str = Field(
+        default="4GB",
+        pattern=r"^[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description=(
+            "Most memory DuckDB may use while loading an extract (it spills to disk beyond), "
+            "e.g. 4GB."
+        ),
+    )
     log_level: LogLevel = Field(
         default="WARNING",
         description="Least severe log record written to standard error.",

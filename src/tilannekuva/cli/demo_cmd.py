@@ -305,6 +305,7 @@ def command(
                 warehouse,
                 progress=lambda message: progress.update(task, description=f"loading: {message}"),
                 pseudonym_key=settings.pseudonym_key_text,
+                memory_limit=settings.load_memory_limit,
             )
         except ExtractUnreadable as error:
             err.print(f"error: {error}", markup=False, highlight=False)

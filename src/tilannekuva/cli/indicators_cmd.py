@@ -18,6 +18,7 @@ import typer
 
 from tilannekuva.indicators import QuarantinedRow, indicators_for_extract, write_indicators
 from tilannekuva.ingest import ExtractUnreadable
+from tilannekuva.settings import get_settings
 
 UNREADABLE_EXIT = 2
 QUARANTINE_FILE = "quarantine.csv"
@@ -53,7 +54,14 @@ def command(
 ) -> None:
     """Compute every indicator of indicators-v1 for an extract and write them to a file."""
     try:
-        run = indicators_for_extract(extract, role=role.value, warehouse=warehouse)
+        settings = get_settings()
+        run = indicators_for_extract(
+            extract,
+            role=role.value,
+            warehouse=warehouse,
+            pseudonym_key=settings.pseudonym_key_text,
+            memory_limit=settings.load_memory_limit,
+        )
     except ExtractUnreadable as error:
         typer.echo(f"error: {' '.join(str(error).split())}", err=True)
         raise typer.Exit(UNREADABLE_EXIT) from None

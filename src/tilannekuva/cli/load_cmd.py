@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tilannekuva.ingest import ExtractUnreadable, LoadResult, load_extract
+from tilannekuva.settings import get_settings
 from tilannekuva.warehouse import connect
 
 UNREADABLE_EXIT = 2
@@ -25,15 +26,28 @@ def command(
         typer.Option("--extract", help="The extract folder (CSV or Parquet).", file_okay=False),
     ],
     warehouse: Annotated[
-        Path, typer.Option("--warehouse", help="The warehouse file (DuckDB).", dir_okay=False)
-    ],
+        Path | None,
+        typer.Option(
+            "--warehouse",
+            help="The warehouse file (DuckDB); default: the configured warehouse.",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Load an extract into the warehouse (atomic; loading the same extract again is a no-op)."""
     out = Console()
     err = Console(stderr=True)
+    settings = get_settings()
+    warehouse = warehouse or settings.warehouse_path
     with err.status("loading") as status:
         try:
-            result = load_extract(extract, warehouse, progress=status.update)
+            result = load_extract(
+                extract,
+                warehouse,
+                progress=status.update,
+                pseudonym_key=settings.pseudonym_key_text,
+                memory_limit=settings.load_memory_limit,
+            )
         except ExtractUnreadable as error:
             err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(UNREADABLE_EXIT) from None

@@ -19,6 +19,7 @@ from tilannekuva.ingest import ExtractUnreadable, load_extract
 from tilannekuva.quality import NoCurrentLoad, build_report
 from tilannekuva.quality.render import print_report
 from tilannekuva.quality.report import DEFAULT_EXAMPLE_LIMIT
+from tilannekuva.settings import get_settings
 from tilannekuva.warehouse import WarehouseMissing
 
 UNREADABLE_EXIT = 2
@@ -37,8 +38,13 @@ def _fail(console: Console, reason: str) -> typer.Exit:
 
 def command(
     warehouse: Annotated[
-        Path, typer.Option("--warehouse", help="The warehouse file (DuckDB).", dir_okay=False)
-    ],
+        Path | None,
+        typer.Option(
+            "--warehouse",
+            help="The warehouse file (DuckDB); default: the configured warehouse.",
+            dir_okay=False,
+        ),
+    ] = None,
     extract: Annotated[
         Path | None,
         typer.Option("--extract", help="Load this extract folder first.", file_okay=False),
@@ -56,9 +62,17 @@ def command(
     """Report recording faults and data anomalies of the current load."""
     out = Console()
     err = Console(stderr=True)
+    settings = get_settings()
+    warehouse = warehouse or settings.warehouse_path
     if extract is not None:
         try:
-            result = load_extract(extract, warehouse, progress=lambda message: err.print(message))
+            result = load_extract(
+                extract,
+                warehouse,
+                progress=lambda message: err.print(message),
+                pseudonym_key=settings.pseudonym_key_text,
+                memory_limit=settings.load_memory_limit,
+            )
         except ExtractUnreadable as error:
             raise _fail(err, str(error)) from None
         if result.rows_quarantined:

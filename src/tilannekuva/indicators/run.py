@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tilannekuva.indicators.engine import ROLES, compute_indicators
 from tilannekuva.indicators.rows import IndicatorRow
-from tilannekuva.ingest import LoadResult, load_extract
+from tilannekuva.ingest import DEFAULT_MEMORY_LIMIT, LoadResult, load_extract
 from tilannekuva.warehouse import connect
 
 
@@ -52,22 +52,31 @@ def read_quarantine(warehouse: Path) -> list[QuarantinedRow]:
 
 
 def indicators_for_extract(
-    extract_dir: Path, *, role: str = "analyst", warehouse: Path | None = None
+    extract_dir: Path,
+    *,
+    role: str = "analyst",
+    warehouse: Path | None = None,
+    pseudonym_key: str | None = None,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> IndicatorRun:
     """Load ``extract_dir`` (into ``warehouse`` or a temporary file) and compute every row.
+
+    ``pseudonym_key`` and ``memory_limit`` are passed to ``load_extract``.
 
     Raises :class:`tilannekuva.ingest.ExtractUnreadable` when the extract cannot be read and
     ``ValueError`` for an unknown role (before anything is loaded).
     """
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+
+    def run(target: Path) -> IndicatorRun:
+        load = load_extract(
+            extract_dir, target, pseudonym_key=pseudonym_key, memory_limit=memory_limit
+        )
+        rows = compute_indicators(target, role=role)
+        return IndicatorRun(rows=rows, load=load, quarantine=read_quarantine(target))
+
     if warehouse is not None:
-        return _run(extract_dir, warehouse, role)
+        return run(warehouse)
     with tempfile.TemporaryDirectory(prefix="tilannekuva-") as scratch:
-        return _run(extract_dir, Path(scratch) / "warehouse.duckdb", role)
-
-
-def _run(extract_dir: Path, warehouse: Path, role: str) -> IndicatorRun:
-    load = load_extract(extract_dir, warehouse)
-    rows = compute_indicators(warehouse, role=role)
-    return IndicatorRun(rows=rows, load=load, quarantine=read_quarantine(warehouse))
+        return run(Path(scratch) / "warehouse.duckdb")
