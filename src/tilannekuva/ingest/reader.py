@@ -36,7 +36,7 @@ _CHUNK = 1 << 24
 
 # Files up to this size are read whole by Arrow's multi-threaded reader and scanned by DuckDB
 # in place; larger ones are streamed block by block into a DuckDB table (bounded memory).
-IN_MEMORY_BYTES = 256 << 20
+IN_MEMORY_BYTES = 128 << 20
 
 
 @dataclass
