@@ -12,16 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-OUTPUT_COLUMNS = [
-    "indicator_id",
-    "period",
-    "unit_id",
-    "numerator",
-    "denominator",
-    "value",
-    "suppressed",
-    "provisional",
-]
+from tilannekuva.indicators.rows import OUTPUT_COLUMNS as ROW_CONTRACT
+
+# The output-v1 columns are the contract both implementations write, not logic to re-derive.
+OUTPUT_COLUMNS = list(ROW_CONTRACT)
 ROW_COLUMNS = OUTPUT_COLUMNS[:6]
 
 

@@ -13,16 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-COLUMNS = [
-    "indicator_id",
-    "period",
-    "unit_id",
-    "numerator",
-    "denominator",
-    "value",
-    "suppressed",
-    "provisional",
-]
+from tilannekuva.indicators.rows import OUTPUT_COLUMNS
+
+COLUMNS = list(OUTPUT_COLUMNS)
 KEY = ["indicator_id", "period", "unit_id"]
 NUMBERS = ["numerator", "denominator", "value"]
 REL_TOL = 1e-9

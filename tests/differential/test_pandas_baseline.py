@@ -17,6 +17,7 @@ from benchmarks.pandas_baseline import compute_with_pandas
 
 from tests.differential.edge_extract import write_edge_extract, write_partial_extract
 from tests.extract_files import MINIMAL, write_extract
+from tilannekuva.indicators.rows import OUTPUT_COLUMNS
 from tilannekuva.ingest import load_extract
 
 NAN = math.nan
@@ -137,16 +138,7 @@ def test_rows_are_in_plain_string_order(warehouse: Path) -> None:
     rows = compute_with_pandas(warehouse)
     keys = list(rows[["indicator_id", "period", "unit_id"]].itertuples(index=False, name=None))
     assert keys == sorted(keys)
-    assert list(rows.columns) == [
-        "indicator_id",
-        "period",
-        "unit_id",
-        "numerator",
-        "denominator",
-        "value",
-        "suppressed",
-        "provisional",
-    ]
+    assert list(rows.columns) == list(OUTPUT_COLUMNS)
 
 
 def test_missing_optional_sources_give_no_rows(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tilannekuva.cli.options import WarehouseOption
 from tilannekuva.ingest import ExtractUnreadable, LoadResult, load_extract
 from tilannekuva.settings import get_settings
 from tilannekuva.warehouse import connect
@@ -25,14 +26,7 @@ def command(
         Path,
         typer.Option("--extract", help="The extract folder (CSV or Parquet).", file_okay=False),
     ],
-    warehouse: Annotated[
-        Path | None,
-        typer.Option(
-            "--warehouse",
-            help="The warehouse file (DuckDB); default: the configured warehouse.",
-            dir_okay=False,
-        ),
-    ] = None,
+    warehouse: WarehouseOption = None,
 ) -> None:
     """Load an extract into the warehouse (atomic; loading the same extract again is a no-op)."""
     out = Console()

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from tilannekuva.cli.options import WarehouseOption
 from tilannekuva.ingest import ExtractUnreadable, load_extract
 from tilannekuva.quality import NoCurrentLoad, build_report
 from tilannekuva.quality.render import print_report
@@ -37,14 +38,7 @@ def _fail(console: Console, reason: str) -> typer.Exit:
 
 
 def command(
-    warehouse: Annotated[
-        Path | None,
-        typer.Option(
-            "--warehouse",
-            help="The warehouse file (DuckDB); default: the configured warehouse.",
-            dir_okay=False,
-        ),
-    ] = None,
+    warehouse: WarehouseOption = None,
     extract: Annotated[
         Path | None,
         typer.Option("--extract", help="Load this extract folder first.", file_okay=False),
