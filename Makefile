@@ -27,14 +27,14 @@ test-fast: install ## Run the tests not marked slow
 	$(RUN) pytest -m "not slow"
 
 lint: install ## ruff lint, ruff format check, mypy, import contracts
-	$(RUN) ruff check src tests
-	$(RUN) ruff format --check src tests
+	$(RUN) ruff check src tests benchmarks
+	$(RUN) ruff format --check src tests benchmarks
 	$(RUN) mypy
 	$(RUN) lint-imports --no-cache --no-logo
 
 format: install ## Fix what ruff can fix and format the code
-	$(RUN) ruff check --fix src tests
-	$(RUN) ruff format src tests
+	$(RUN) ruff check --fix src tests benchmarks
+	$(RUN) ruff format src tests benchmarks
 
 docs: install ## Regenerate the pages made from declarations (indicators.md, quality.md)
 	$(RUN) python -c "from pathlib import Path; from tilannekuva.indicators.docs import render_catalogue_markdown as r; Path('docs/indicators.md').write_text(r(), encoding='utf-8')"
