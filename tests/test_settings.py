@@ -108,5 +108,14 @@ def test_every_field_has_one_variable() -> None:
         "TILANNEKUVA_SYNTH_PERSONS",
         "TILANNEKUVA_SYNTH_SEED",
         "TILANNEKUVA_PSEUDONYM_KEY",
+        "TILANNEKUVA_LOAD_MEMORY_LIMIT",
         "TILANNEKUVA_LOG_LEVEL",
     ]
+
+
+def test_load_memory_limit_must_be_a_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TILANNEKUVA_LOAD_MEMORY_LIMIT", "1.5GB")
+    assert get_settings().load_memory_limit == "1.5GB"
+    monkeypatch.setenv("TILANNEKUVA_LOAD_MEMORY_LIMIT", "lots")
+    with pytest.raises(ConfigurationError, match="TILANNEKUVA_LOAD_MEMORY_LIMIT"):
+        get_settings()
