@@ -36,6 +36,7 @@ from tilannekuva.indicators.periods import (
 )
 from tilannekuva.indicators.rows import Exact, IndicatorRow, MonthSum, MonthValues, Number
 from tilannekuva.warehouse import ibis_connect
+from tilannekuva.warehouse.schema import EXTRACT_TABLE_NAMES
 
 ROLES = ("analyst", "public")
 SMALLEST_SHOWN = 5  # counts and denominators 1–4 are suppressed in role public
@@ -101,9 +102,7 @@ def compute_indicators(warehouse: Path, *, role: str = "analyst") -> list[Indica
 
 def compute_from_context(ctx: Context, *, role: str) -> list[IndicatorRow]:
     """The rows for an open context (split out so tests can reuse an open backend)."""
-    extract_tables = tuple(
-        ctx.backend.table("sources").select("table_name").to_pyarrow().column(0).to_pylist()
-    )
+    extract_tables = EXTRACT_TABLE_NAMES
     sums: list[MonthSum] = []
     values: list[MonthValues] = []
     for family in FAMILIES:

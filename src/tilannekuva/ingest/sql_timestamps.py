@@ -38,6 +38,24 @@ def helsinki_wall_to_utc_sql(wall: str) -> str:
     return f"({wall} - CASE WHEN {summer} THEN INTERVAL 3 HOUR ELSE INTERVAL 2 HOUR END)"
 
 
+def _rare_values(
+    con: duckdb.DuckDBPyConnection, raw_table: str, column: str, canonical_sql: str
+) -> list[str]:
+    """Distinct non-NULL texts of ``column`` that the canonical SQL does not read."""
+    cell = ident(column)
+    rows = con.execute(
+        f"SELECT DISTINCT {cell} FROM {raw_table} WHERE {cell} IS NOT NULL "
+        f"AND {canonical_sql} IS NULL"
+    ).fetchall()
+    return [text for (text,) in rows]
+
+
+def _store_lookup(con: duckdb.DuckDBPyConnection, lookup_name: str, table: pa.Table) -> None:
+    con.register("lookup_input", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(lookup_name)} AS SELECT * FROM lookup_input")
+    con.unregister("lookup_input")
+
+
 def timestamp_lookup(
     con: duckdb.DuckDBPyConnection, raw_table: str, column: str, lookup_name: str
 ) -> bool:
@@ -45,14 +63,9 @@ def timestamp_lookup(
 
     Returns False (and creates nothing) when every value is canonical.
     """
-    cell = ident(column)
-    rows = con.execute(
-        f"SELECT DISTINCT {cell} FROM {raw_table} WHERE {cell} IS NOT NULL "
-        f"AND NOT regexp_full_match({cell}, {literal(CANONICAL_TIMESTAMP)})"
-    ).fetchall()
-    if not rows:
+    texts = _rare_values(con, raw_table, column, canonical_timestamp_sql(ident(column))[1])
+    if not texts:
         return False
-    texts = [text for (text,) in rows]
     parsed = [parse_timestamp(text) for text in texts]
     table = pa.table(
         {
@@ -61,9 +74,7 @@ def timestamp_lookup(
             "local": pa.array([p[1] if p else None for p in parsed], pa.timestamp("us")),
         }
     )
-    con.register("lookup_input", table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(lookup_name)} AS SELECT * FROM lookup_input")
-    con.unregister("lookup_input")
+    _store_lookup(con, lookup_name, table)
     return True
 
 
@@ -71,23 +82,11 @@ def date_lookup(
     con: duckdb.DuckDBPyConnection, raw_table: str, column: str, lookup_name: str
 ) -> bool:
     """Like :func:`timestamp_lookup` for a date column."""
-    cell = ident(column)
-    rows = con.execute(
-        f"SELECT DISTINCT {cell} FROM {raw_table} WHERE {cell} IS NOT NULL "
-        f"AND {canonical_date_sql(cell)} IS NULL"
-    ).fetchall()
-    if not rows:
+    texts = _rare_values(con, raw_table, column, canonical_date_sql(ident(column)))
+    if not texts:
         return False
-    texts = [text for (text,) in rows]
-    table = pa.table(
-        {
-            "text": pa.array(texts, pa.string()),
-            "day": pa.array([parse_date(text) for text in texts], pa.date32()),
-        }
-    )
-    con.register("lookup_input", table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(lookup_name)} AS SELECT * FROM lookup_input")
-    con.unregister("lookup_input")
+    days = pa.array([parse_date(text) for text in texts], pa.date32())
+    _store_lookup(con, lookup_name, pa.table({"text": pa.array(texts, pa.string()), "day": days}))
     return True
 
 
