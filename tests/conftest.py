@@ -10,6 +10,8 @@ import os
 
 import pytest
 
+pytest_plugins = ["tests.county"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(

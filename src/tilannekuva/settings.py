@@ -29,6 +29,7 @@ ENV_PREFIX = "TILANNEKUVA_"
 CONFIG_ENV = "TILANNEKUVA_CONFIG"
 DEFAULT_CONFIG_FILE = Path("tilannekuva.toml")
 WAREHOUSE_FILE_NAME = "tilannekuva.duckdb"
+DATABASE_FILE_NAME = "tilannekuva.sqlite"
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -82,6 +83,50 @@ class Settings(BaseSettings):
             "e.g. 4GB."
         ),
     )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the operational store (users, audit trail); unset: SQLite file "
+            "<data_dir>/tilannekuva.sqlite. Production: postgresql+psycopg://user@host/db."
+        ),
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Secret that signs the web app's session cookies; unset: one is made and kept in "
+            "<data_dir>/secret_key."
+        ),
+    )
+    web_host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
+    web_port: int = Field(default=8000, ge=0, le=65535, description="Port of the web server.")
+    web_workers: int = Field(default=1, ge=1, description="Web server worker processes.")
+    web_secure_cookies: bool = Field(
+        default=False,
+        description=(
+            "Send the session cookie over HTTPS only; turn on when the app is served over HTTPS "
+            "(behind a TLS proxy)."
+        ),
+    )
+    oidc_issuer: str | None = Field(
+        default=None,
+        description=(
+            "OpenID Connect issuer URL of the county's identity provider; unset: local users only."
+        ),
+    )
+    oidc_client_id: str | None = Field(default=None, description="OIDC client id.")
+    oidc_client_secret: SecretStr | None = Field(default=None, description="OIDC client secret.")
+    oidc_role_claim: str = Field(
+        default="groups",
+        description="ID-token claim that lists the user's groups or roles.",
+    )
+    oidc_analyst_value: str = Field(
+        default="tilannekuva-analyst",
+        description="Value in the role claim that grants the analyst role.",
+    )
+    oidc_manager_value: str = Field(
+        default="tilannekuva-manager",
+        description="Value in the role claim that grants the unit-manager role.",
+    )
     log_level: LogLevel = Field(
         default="WARNING",
         description="Least severe log record written to standard error.",
@@ -96,6 +141,13 @@ class Settings(BaseSettings):
     def warehouse_path(self) -> Path:
         """The warehouse file in use: ``warehouse`` when set, else one inside ``data_dir``."""
         return self.warehouse if self.warehouse is not None else self.data_dir / WAREHOUSE_FILE_NAME
+
+    @property
+    def database_url_text(self) -> str:
+        """The operational store in use: ``database_url`` when set, else SQLite in data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / DATABASE_FILE_NAME).as_posix()}"
 
     @property
     def pseudonym_key_text(self) -> str | None:

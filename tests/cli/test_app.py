@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from tilannekuva.cli.main import app
 
-COMMANDS = ("synth", "load", "quality", "indicators", "demo")
+COMMANDS = ("synth", "load", "quality", "indicators", "demo", "serve", "users")
 
 
 def test_help_lists_every_command() -> None:

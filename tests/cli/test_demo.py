@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from tilannekuva.cli.demo_cmd import KEY_INDICATORS
 from tilannekuva.cli.main import app
+from tilannekuva.indicators.scorecard import KEY_INDICATORS
 
 PERSONS = "300"
 WIDE = {"COLUMNS": "250"}  # one table row per line, so a row can be read whole
@@ -27,7 +27,7 @@ def run_demo(folder: Path, *extra: str) -> Result:
             if name.startswith("TILANNEKUVA_"):
                 patch.delenv(name)
         return CliRunner().invoke(
-            app, ["demo", "--persons", PERSONS, "--out", "data", *extra], env=WIDE
+            app, ["demo", "--persons", PERSONS, "--out", "data", "--no-serve", *extra], env=WIDE
         )
 
 
@@ -101,7 +101,9 @@ def test_invalid_configuration_stops_with_a_one_line_reason(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
-        app, ["demo", "--persons", PERSONS], env={"TILANNEKUVA_SYNTH_SEED": "minus one"}
+        app,
+        ["demo", "--persons", PERSONS, "--no-serve"],
+        env={"TILANNEKUVA_SYNTH_SEED": "minus one"},
     )
     assert result.exit_code == 2
     assert "TILANNEKUVA_SYNTH_SEED" in result.stderr

@@ -12,19 +12,19 @@ from datetime import date
 
 import pytest
 
-from tilannekuva.cli.demo_cmd import (
+from tilannekuva.cli.demo_cmd import format_value, status_text
+from tilannekuva.indicators.catalogue import INDICATORS_BY_ID, Target, Unit
+from tilannekuva.indicators.rows import IndicatorRow
+from tilannekuva.indicators.scorecard import (
     KEY_INDICATORS,
     NO_DATA,
     NO_TARGET,
     TARGET_MET,
-    format_value,
     judge,
     latest_complete,
     score_lines,
     target_in_force,
 )
-from tilannekuva.indicators.catalogue import INDICATORS_BY_ID, Target, Unit
-from tilannekuva.indicators.rows import IndicatorRow
 
 PERIODS = ["2024", "2024-Q4", "2025", "2025-Q3", "2025-Q4", "2025-12"]
 
@@ -99,9 +99,11 @@ def test_a_missing_quarter_is_judged_on_the_year_and_says_so() -> None:
         county_row("remote_contact_share_20plus", "2025", 40.0),
         county_row("care_guarantee_7d", "2025-Q4", 81.0),
     ]
-    _, _, lines = score_lines(rows, date(2026, 1, 5))
+    _, year, lines = score_lines(rows, date(2026, 1, 5))
     remote = next(line for line in lines if line.indicator.id == "remote_contact_share_20plus")
-    assert remote.status == "target met (year)"  # 40 % ≥ 35 %
+    assert remote.status == TARGET_MET  # 40 % ≥ 35 %
+    assert remote.judged == "2025"
+    assert status_text(remote, year) == "target met (year)"
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,9 @@ data, and synthetic data must not replace a real load.
 from __future__ import annotations
 
 import logging
+import secrets
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -30,53 +29,26 @@ from rich.table import Table
 from rich.text import Text
 
 from tilannekuva.indicators import IndicatorRow, compute_indicators
-from tilannekuva.indicators.catalogue import INDICATORS_BY_ID, Direction, Indicator, Target, Unit
-from tilannekuva.indicators.periods import COUNTY, period_last_day
+from tilannekuva.indicators.catalogue import Direction, Indicator, Target, Unit
+from tilannekuva.indicators.scorecard import ScoreLine, Status, score_lines
 from tilannekuva.ingest import ExtractUnreadable, LoadResult, load_extract
 from tilannekuva.quality import QualityReport, build_report
 from tilannekuva.settings import WAREHOUSE_FILE_NAME, ConfigurationError, get_settings
 from tilannekuva.synth import DEFAULT_PERSONS, generate_extract
+from tilannekuva.web.accounts import AccountStore
+from tilannekuva.web.config import web_config_from_settings
+from tilannekuva.web.server import serve
 
 FAILURE_EXIT = 2
+DEMO_ANALYST = "demo-analyst"
 log = logging.getLogger(__name__)
 
-# The indicators a steering group follows (product brief: care guarantee, remote-service
-# share, customer experience, access by phone and message, T3, staff wellbeing).
-KEY_INDICATORS: tuple[str, ...] = (
-    "care_guarantee_7d",
-    "care_guarantee_legal",
-    "assessment_coverage_doctor",
-    "assessment_coverage_dentist",
-    "orphan_assessments",
-    "remote_contact_share_20plus",
-    "nps",
-    "feedback_response_rate",
-    "message_reply_1h",
-    "call_same_day",
-    "t3_days",
-    "qwl_index",
-)
-
-TARGET_MET = "target met"
-NO_TARGET = "no target"
-NO_DATA = "no data"
 PROVISIONAL_MARK = "*"
 PROVISIONAL_NOTE = (
     "* provisional: the period ended fewer than 90 days before the cutoff, so the value may "
     "still change (indicators-v1, orphan_assessments)"
 )
-STATUS_STYLES = {NO_TARGET: "dim", NO_DATA: "dim"}
-
-
-@dataclass(frozen=True)
-class ScoreLine:
-    """One scorecard line: an indicator's county values and how they stand to the target."""
-
-    indicator: Indicator
-    quarter: IndicatorRow | None
-    year: IndicatorRow | None
-    target: Target | None
-    status: str
+STATUS_STYLES = {Status.NO_TARGET: "dim", Status.NO_DATA: "dim"}
 
 
 def extract_folder(data_dir: Path, persons: int, seed: int) -> Path:
@@ -108,82 +80,6 @@ def ensure_extract(folder: Path, persons: int, seed: int, *, fresh: bool, say: P
     return True
 
 
-def _is_quarter(period: str) -> bool:
-    return len(period) == 7 and period[5] == "Q"
-
-
-def _is_year(period: str) -> bool:
-    return len(period) == 4
-
-
-def latest_complete(
-    periods: Sequence[str], cutoff_day: date | None, *, quarter: bool
-) -> str | None:
-    """The latest quarter (``YYYY-Qn``) or year (``YYYY``) whose last day is before the cutoff's
-    local date; without a cutoff, the latest one present."""
-    kind = _is_quarter if quarter else _is_year
-    wanted = [
-        p for p in periods if kind(p) and (cutoff_day is None or period_last_day(p) < cutoff_day)
-    ]
-    return max(wanted, key=period_last_day, default=None)
-
-
-def target_in_force(indicator: Indicator, period: str | None) -> Target | None:
-    """The first target whose deadline is not before the period; past every deadline, the last.
-
-    ``care_guarantee_7d`` has an interim 66 % by 2024-Q2 and 80 % by 2025-Q4 (indicators-v1):
-    a 2024-Q1 value is judged against 66 %, a 2025-Q1 value against 80 %.
-    """
-    if not indicator.targets:
-        return None
-    ordered = sorted(
-        indicator.targets,
-        key=lambda t: (t.deadline is None, period_last_day(t.deadline) if t.deadline else date.max),
-    )
-    if period is None:
-        return ordered[-1]
-    last_day = period_last_day(period)
-    for target in ordered:
-        if target.deadline is None or period_last_day(target.deadline) >= last_day:
-            return target
-    return ordered[-1]
-
-
-def judge(indicator: Indicator, target: Target | None, row: IndicatorRow | None) -> str:
-    """Status in words: target met, below/above target, no target, no data."""
-    if target is None:
-        return NO_TARGET
-    if row is None or row.value is None:
-        return NO_DATA
-    if indicator.direction is Direction.LOWER_BETTER:
-        return TARGET_MET if row.value <= target.value else "above target"
-    return TARGET_MET if row.value >= target.value else "below target"
-
-
-def score_lines(
-    rows: Sequence[IndicatorRow], cutoff_day: date | None
-) -> tuple[str | None, str | None, list[ScoreLine]]:
-    """The latest complete quarter and year, and one line per key indicator."""
-    county = {(r.indicator_id, r.period): r for r in rows if r.unit_id == COUNTY}
-    periods = sorted({period for _, period in county})
-    quarter = latest_complete(periods, cutoff_day, quarter=True)
-    year = latest_complete(periods, cutoff_day, quarter=False)
-    lines = []
-    for indicator_id in KEY_INDICATORS:
-        indicator = INDICATORS_BY_ID[indicator_id]
-        q_row = county.get((indicator_id, quarter)) if quarter else None
-        y_row = county.get((indicator_id, year)) if year else None
-        if q_row is not None or y_row is None:
-            target = target_in_force(indicator, quarter)
-            status = judge(indicator, target, q_row)
-        else:  # no value for the quarter: judge the year, and say so
-            target = target_in_force(indicator, year)
-            status = judge(indicator, target, y_row)
-            status += " (year)" if status not in (NO_TARGET, NO_DATA) else ""
-        lines.append(ScoreLine(indicator, q_row, y_row, target, status))
-    return quarter, year, lines
-
-
 def format_value(unit: Unit, value: float) -> str:
     """A value in its unit of measure, as a person reads it."""
     if unit is Unit.PERCENT:
@@ -199,7 +95,7 @@ def format_value(unit: Unit, value: float) -> str:
 
 def value_cell(indicator: Indicator, row: IndicatorRow | None) -> Text:
     if row is None or row.value is None:
-        return Text(NO_DATA, style="dim")
+        return Text(Status.NO_DATA, style="dim")
     text = Text(format_value(indicator.unit, float(row.value)))
     if row.provisional:
         text.append(PROVISIONAL_MARK)
@@ -216,10 +112,37 @@ def target_cell(indicator: Indicator, target: Target | None) -> str:
     return f"{sign} {format_value(indicator.unit, target.value)}{by}"
 
 
-def _status_style(status: str) -> str:
-    if status.startswith(TARGET_MET):
+def demo_analyst_password(database_url: str) -> str:
+    """Give the demo's analyst user a fresh random password and return it.
+
+    A newcomer can then try the analyst view without creating a user first. The user exists
+    only in the demo's own operational store, next to synthetic data.
+    """
+    password = secrets.token_urlsafe(12)
+    store = AccountStore.open(database_url)
+    try:
+        if store.user(DEMO_ANALYST) is None:
+            store.add_user(DEMO_ANALYST, password, role="analyst", display_name="Demo analyst")
+        else:
+            store.enable(DEMO_ANALYST)
+            store.set_password(DEMO_ANALYST, password)
+    finally:
+        store.close()
+    return password
+
+
+def _status_style(status: Status) -> str:
+    if status is Status.MET:
         return "green"
     return STATUS_STYLES.get(status, "bold red")
+
+
+def status_text(line: ScoreLine, year: str | None) -> str:
+    """The status in words, marked ``(year)`` when the quarter had no value to judge."""
+    judged_year = line.judged is not None and line.judged == year
+    if judged_year and line.status not in (Status.NO_TARGET, Status.NO_DATA):
+        return f"{line.status} (year)"
+    return str(line.status)
 
 
 def scorecard_table(quarter: str | None, year: str | None, lines: Sequence[ScoreLine]) -> Table:
@@ -243,7 +166,7 @@ def scorecard_table(quarter: str | None, year: str | None, lines: Sequence[Score
             value_cell(ind, line.quarter),
             value_cell(ind, line.year),
             target_cell(ind, line.target),
-            Text(line.status, style=_status_style(line.status)),
+            Text(status_text(line, year), style=_status_style(line.status)),
         )
     if any(
         row is not None and row.provisional for line in lines for row in (line.quarter, line.year)
@@ -282,8 +205,16 @@ def command(
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Generate the extract again even if it exists.")
     ] = False,
+    serve_web: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            help="Start the web app on the demo warehouse and print its address.",
+        ),
+    ] = True,
 ) -> None:
-    """Generate a synthetic county, load it, check it and show its indicators against targets."""
+    """Generate a synthetic county, load it, check it, show its indicators against targets,
+    and serve the web app over it."""
     err = Console(stderr=True)
     try:
         settings = get_settings()
@@ -337,3 +268,20 @@ def command(
         f"Every indicator by unit and month: tilannekuva indicators --extract {folder} "
         "--out indicators.csv"
     )
+    if serve_web:
+        demo_settings = settings.model_copy(update={"data_dir": data_dir, "warehouse": warehouse})
+        password = demo_analyst_password(demo_settings.database_url_text)
+        out_console.print(
+            f"Sign in as [bold]{DEMO_ANALYST}[/] with password [bold]{password}[/] to see every "
+            "number unsuppressed (a new password each run; the data is synthetic).",
+            highlight=False,
+        )
+        serve(
+            web_config_from_settings(demo_settings),
+            host=settings.web_host,
+            port=settings.web_port,
+            log_level=settings.log_level.lower(),
+            on_ready=lambda url: out_console.print(
+                f"The web app is at {url} — open it in a browser (stop with Ctrl+C)"
+            ),
+        )

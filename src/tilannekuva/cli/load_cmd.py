@@ -16,7 +16,7 @@ from rich.table import Table
 from tilannekuva.cli.options import WarehouseOption
 from tilannekuva.ingest import ExtractUnreadable, LoadResult, load_extract
 from tilannekuva.settings import get_settings
-from tilannekuva.warehouse import connect
+from tilannekuva.warehouse import WarehouseBusy, connect
 
 UNREADABLE_EXIT = 2
 
@@ -42,7 +42,7 @@ def command(
                 pseudonym_key=settings.pseudonym_key_text,
                 memory_limit=settings.load_memory_limit,
             )
-        except ExtractUnreadable as error:
+        except (ExtractUnreadable, WarehouseBusy) as error:
             err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(UNREADABLE_EXIT) from None
     print_load_summary(out, result, warehouse)

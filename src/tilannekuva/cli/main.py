@@ -15,7 +15,15 @@ from typing import Annotated
 
 import typer
 
-from tilannekuva.cli import demo_cmd, indicators_cmd, load_cmd, quality_cmd, synth_cmd
+from tilannekuva.cli import (
+    demo_cmd,
+    indicators_cmd,
+    load_cmd,
+    quality_cmd,
+    serve_cmd,
+    synth_cmd,
+    users_cmd,
+)
 from tilannekuva.settings import ConfigurationError, LogLevel, get_settings
 
 CONFIGURATION_EXIT = 2
@@ -63,3 +71,9 @@ app.command("load")(load_cmd.command)
 app.command("quality")(quality_cmd.command)
 app.command("indicators")(indicators_cmd.command)
 app.command("demo")(demo_cmd.command)
+app.add_typer(users_cmd.app, name="users")  # a group: add, list, disable, enable, …
+app.command("serve")(serve_cmd.command)
+
+
+if __name__ == "__main__":
+    app()

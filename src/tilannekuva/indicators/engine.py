@@ -8,8 +8,8 @@ suppression (role ``public``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -102,6 +102,12 @@ def compute_indicators(warehouse: Path, *, role: str = "analyst") -> list[Indica
 
 def compute_from_context(ctx: Context, *, role: str) -> list[IndicatorRow]:
     """The rows for an open context (split out so tests can reuse an open backend)."""
+    sums, values = family_cells(ctx)
+    return rows_from_cells(sums, values, ctx.cutoff_local_date, role=role)
+
+
+def family_cells(ctx: Context) -> tuple[list[MonthSum], list[MonthValues]]:
+    """Every family's month × unit cells, for the indicators the load can compute."""
     extract_tables = EXTRACT_TABLE_NAMES
     sums: list[MonthSum] = []
     values: list[MonthValues] = []
@@ -117,12 +123,93 @@ def compute_from_context(ctx: Context, *, role: str) -> list[IndicatorRow]:
             sums.extend(cell for cell in family.sums(ctx) if cell.indicator_id in wanted)
         if family.values is not None:
             values.extend(cell for cell in family.values(ctx) if cell.indicator_id in wanted)
+    return sums, values
+
+
+def rows_from_cells(
+    sums: Iterable[MonthSum],
+    values: Iterable[MonthValues],
+    cutoff_day: date | None,
+    *,
+    role: str,
+) -> list[IndicatorRow]:
+    """Roll cells up to every period and scope and apply provisional and suppression."""
     rows = [
-        _sum_row(key, numerator, denominator, ctx.cutoff_local_date, role)
+        _sum_row(key, numerator, denominator, cutoff_day)
         for key, (numerator, denominator) in roll_up_sums(sums).items()
     ]
     rows += [_values_row(key, vals) for key, vals in roll_up_values(values).items() if vals]
-    return sorted(rows, key=IndicatorRow.sort_key)
+    return apply_role(sorted(rows, key=IndicatorRow.sort_key), role)
+
+
+def apply_role(rows: list[IndicatorRow], role: str) -> list[IndicatorRow]:
+    """The rows a role may see: all of them for ``analyst``; for ``public``, counts and
+    denominators of 1–4 blanked and flagged ``suppressed`` (indicators-v1, Suppression).
+
+    Taking analyst rows in, the web app derives public rows without computing twice.
+    """
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    if role == "analyst":
+        return rows
+    return [_suppressed(row) if must_suppress(row) else row for row in rows]
+
+
+def must_suppress(row: IndicatorRow) -> bool:
+    """A suppressible indicator whose n (denominator, or the count itself) is below 5."""
+    indicator = INDICATORS_BY_ID[row.indicator_id]
+    if not indicator.suppressible or row.suppressed:
+        return False
+    n = row.value if indicator.unit is Unit.COUNT else row.denominator
+    return n is not None and n < SMALLEST_SHOWN
+
+
+def _suppressed(row: IndicatorRow) -> IndicatorRow:
+    return replace(row, numerator=None, denominator=None, value=None, suppressed=True)
+
+
+@dataclass(frozen=True)
+class IndicatorViews:
+    """The output rows, and the same indicators with municipalities as the scope.
+
+    ``by_municipality`` rows carry a municipality code where output rows carry a unit id: a
+    unit's cells count towards the municipality the unit is in (``units.municipality_code``),
+    so ratios and medians are computed from the municipality's own events, never averaged
+    from unit values. The county rows are the same in both.
+    """
+
+    rows: list[IndicatorRow]
+    by_municipality: list[IndicatorRow]
+
+
+def compute_indicator_views(warehouse: Path, *, role: str = "analyst") -> IndicatorViews:
+    """Output rows and municipality rows of the current load, from one pass over the data."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    backend = ibis_connect(warehouse)
+    try:
+        ctx = read_context(backend)
+        sums, values = family_cells(ctx)
+        units = ctx.table("units").select("unit_id", "municipality_code").to_pyarrow()
+        municipality_of = dict(
+            zip(
+                units.column("unit_id").to_pylist(),
+                units.column("municipality_code").to_pylist(),
+                strict=True,
+            )
+        )
+    finally:
+        backend.disconnect()
+    cutoff_day = ctx.cutoff_local_date
+    return IndicatorViews(
+        rows=rows_from_cells(sums, values, cutoff_day, role=role),
+        by_municipality=rows_from_cells(
+            (replace(cell, unit_id=municipality_of[cell.unit_id]) for cell in sums),
+            (replace(cell, unit_id=municipality_of[cell.unit_id]) for cell in values),
+            cutoff_day,
+            role=role,
+        ),
+    )
 
 
 def _sum_row(
@@ -130,7 +217,6 @@ def _sum_row(
     numerator: Exact,
     denominator: int,
     cutoff_day: date | None,
-    role: str,
 ) -> IndicatorRow:
     """A row of an additive indicator; every value is the correctly rounded exact ratio.
 
@@ -155,8 +241,6 @@ def _sum_row(
     else:
         value = float(Fraction(numerator, denominator))
     provisional = indicator_id == "orphan_assessments" and is_provisional(period, cutoff_day)
-    if role == "public" and indicator.suppressible and denominator < SMALLEST_SHOWN:
-        return IndicatorRow(indicator_id, period, unit_id, None, None, None, True, provisional)
     return IndicatorRow(
         indicator_id, period, unit_id, shown_numerator, shown_denominator, value, False, provisional
     )

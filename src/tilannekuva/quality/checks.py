@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tilannekuva.model.translatable import translatable
+
 
 class Severity(StrEnum):
     """How much a finding matters for the numbers built on the data.
@@ -60,12 +62,12 @@ CHECKS: tuple[QualityCheck, ...] = (
         name_sv="Brutna länkar till vårdbehovsbedömningen",
         name_en="Broken assessment links",
         severity=Severity.ERROR,
-        description=(
+        description=translatable(
             "Contacts whose assessment_id is not empty but names no surviving assessment, or "
             "an assessment of another person. The contact counts as not linked: it lowers "
             "assessment coverage and its assessment may look like an orphan."
         ),
-        action=(
+        action=translatable(
             "Open the contact in the patient record and link it to the right care-need "
             "assessment of the same customer, or remove the wrong link."
         ),
@@ -80,12 +82,12 @@ CHECKS: tuple[QualityCheck, ...] = (
         name_sv="Besök före vårdbehovsbedömningen",
         name_en="Visit dated before its assessment",
         severity=Severity.ERROR,
-        description=(
+        description=translatable(
             "Validly linked contacts whose local date is before the local date of the "
             "assessment they are linked to. When such a contact is the first treatment event, "
             "the assessment leaves both care-guarantee indicators."
         ),
-        action=(
+        action=translatable(
             "Check the booking: appointment books that force bookings into the past, or an "
             "assessment recorded after the visit, produce these (seed 003)."
         ),
@@ -103,13 +105,13 @@ CHECKS: tuple[QualityCheck, ...] = (
         name_sv="Vårdbehovsbedömningar utan besök",
         name_en="Orphan assessments",
         severity=Severity.WARNING,
-        description=(
+        description=translatable(
             "Assessments with outcome nonurgent_care to which no surviving contact has a valid "
             "link, whatever the contact's type, urgency or date. Detail 'provisional' marks "
             "assessments of a month that ended fewer than 90 days before the cutoff (the visit "
             "may still come); 'final' marks the rest."
         ),
-        action=(
+        action=translatable(
             "Link the realised visit to the assessment; if care was not needed after all, "
             "correct the assessment's outcome. Kainuu reported 47-80 % orphans (seed 003)."
         ),
@@ -124,12 +126,12 @@ CHECKS: tuple[QualityCheck, ...] = (
         name_sv="Upprepade nycklar",
         name_en="Duplicate keys",
         severity=Severity.WARNING,
-        description=(
+        description=translatable(
             "Rows whose primary key repeats within a file. 'identical_dropped': a whole-row "
             "copy, one kept and the copy dropped. 'conflicting_rejected': copies with "
             "different content, every copy rejected."
         ),
-        action=(
+        action=translatable(
             "Ask the source system's owner why the extract repeats the key; conflicting "
             "copies mean the events are missing from every indicator until fixed."
         ),
@@ -144,12 +146,12 @@ CHECKS: tuple[QualityCheck, ...] = (
         name_sv="Okända koder och värden",
         name_en="Unknown codes and values",
         severity=Severity.WARNING,
-        description=(
+        description=translatable(
             "Rows rejected because a contact-type code is not in the code table, or an enum "
             "column (service area, professional group, urgency, outcome, channel, ...) holds "
             "a value outside its list. Detail: file and column."
         ),
-        action=(
+        action=translatable(
             "Record the code from the national code set (THL Hilmo Yhteystapa) or map the "
             "local code in codes/contact_types.csv; fix the source system's value lists."
         ),
@@ -164,12 +166,12 @@ CHECKS: tuple[QualityCheck, ...] = (
         name_sv="Rader i karantän",
         name_en="Quarantined rows",
         severity=Severity.WARNING,
-        description=(
+        description=translatable(
             "Every row the load rejected, by reason code (required, invalid, identity_code, "
             "duplicate_key, unknown_code, foreign_key, rejected_parent, malformed_row). "
             "Duplicate keys and unknown codes are also shown by their own checks."
         ),
-        action=(
+        action=translatable(
             "Read the quarantine (file, line, column, reason) and correct the rows at the "
             "source; rejected rows are missing from every indicator."
         ),
@@ -184,11 +186,11 @@ CHECKS: tuple[QualityCheck, ...] = (
         name_sv="Svar före meddelandet",
         name_en="Reply stamped before its message",
         severity=Severity.ERROR,
-        description=(
+        description=translatable(
             "E-messages whose first_reply_at is earlier than received_at. The message leaves "
             "message_reply_1h altogether."
         ),
-        action="Check the messaging system's clocks and how replies are stamped.",
+        action=translatable("Check the messaging system's clocks and how replies are stamped."),
         unit="the message's unit",
         month="the message's received_at",
         examples="message_id",
@@ -200,12 +202,12 @@ CHECKS: tuple[QualityCheck, ...] = (
         name_sv="Tidsstämplar efter uttagstidpunkten",
         name_en="Timestamps after the cutoff",
         severity=Severity.ERROR,
-        description=(
+        description=translatable(
             "Timestamp cells later than the load's cutoff (the moment the extract was taken), "
             "one finding per cell. Appointment slots (slot_snapshots.slot_start) lie in the "
             "future by nature and are not checked. Detail: table.column."
         ),
-        action=(
+        action=translatable(
             "Events cannot happen after the extract was taken: check the source system's "
             "clock, time zone and the extract's cutoff."
         ),
@@ -220,13 +222,13 @@ CHECKS: tuple[QualityCheck, ...] = (
         name_sv="Enheter utan händelser",
         name_en="Units with no events",
         severity=Severity.INFO,
-        description=(
+        description=translatable(
             "Units with no contacts, assessments, messages, calls, feedback responses or "
             "appointment-book slots in the current load. A unit that is another unit's parent "
             "is a level of the organisation hierarchy (events do not roll up) and is not "
             "reported."
         ),
-        action=(
+        action=translatable(
             "Check whether the unit is still active and whether its events are recorded "
             "under another unit_id."
         ),
@@ -241,12 +243,14 @@ CHECKS: tuple[QualityCheck, ...] = (
         name_sv="Saknade valfria filer",
         name_en="Missing optional files",
         severity=Severity.INFO,
-        description=(
+        description=translatable(
             "Optional extract files that were not present: the source is not available, and "
             "the indicators that need it have no rows (not zero). The report lists which "
             "indicators each missing file disables."
         ),
-        action="Ask for the file from its source system if its indicators are needed.",
+        action=translatable(
+            "Ask for the file from its source system if its indicators are needed."
+        ),
         unit="none",
         month="none",
         examples="table name",
@@ -258,11 +262,13 @@ CHECKS: tuple[QualityCheck, ...] = (
         name_sv="Okända kolumner",
         name_en="Unknown extra columns",
         severity=Severity.INFO,
-        description=(
+        description=translatable(
             "Columns that extract format v1 does not know, kept aside and not used. One "
             "finding per file and column."
         ),
-        action="Check the column's name against extract format v1; a misspelt column is ignored.",
+        action=translatable(
+            "Check the column's name against extract format v1; a misspelt column is ignored."
+        ),
         unit="none",
         month="none",
         examples="file[column]",

@@ -1,0 +1,87 @@
+"""The ASGI application: pages, the JSON API, static assets, sessions and languages.
+
+``create_app`` wires the parts; each page type lives in its own module under ``pages/`` and
+each API resource under ``api/`` (as Datasette keeps its views), so this file only says
+what is mounted where.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+from pathlib import Path
+
+import anyio
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from tilannekuva.web import page_cache
+from tilannekuva.web.api import exports as api_exports
+from tilannekuva.web.api import indicators as api_indicators
+from tilannekuva.web.api import loads as api_loads
+from tilannekuva.web.api import quality as api_quality
+from tilannekuva.web.api import units as api_units
+from tilannekuva.web.config import WebConfig
+from tilannekuva.web.middleware import ViewerAndLocale
+from tilannekuva.web.pages import (
+    embed,
+    errors,
+    indicators,
+    language,
+    loads,
+    quality,
+    scorecard,
+    signin,
+    units,
+)
+from tilannekuva.web.snapshot import SnapshotStore
+
+STATIC_DIR = Path(__file__).parent / "static"
+SESSION_MAX_AGE = 8 * 60 * 60  # a working day; then sign in again
+
+
+def create_app(config: WebConfig, *, snapshots: SnapshotStore | None = None) -> FastAPI:
+    """The whole web app over one warehouse and one operational store."""
+    store = snapshots or SnapshotStore(config.warehouse, check_seconds=config.reload_check_seconds)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # build the numbers before the first request instead of during it
+        await anyio.to_thread.run_sync(store.current)
+        yield
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="Tilannekuva API",
+        version=version("tilannekuva"),
+        summary="Indicators, units, loads and data quality of a wellbeing services county.",
+        docs_url=None,  # Swagger UI would load from a CDN; the schema is served offline
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.config = config
+    app.state.snapshots = store
+    # Middleware runs outermost-last-added: session → viewer and locale → end the sessions of
+    # disabled users → page cache → the page. The cache must see the final viewer.
+    page_cache.install(app)
+    signin.install(app, config)  # the operational store (users, audit trail) and OIDC
+
+    app.add_middleware(ViewerAndLocale, default_locale=config.default_locale)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=config.secret_key,
+        session_cookie="tilannekuva_session",
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=config.secure_cookies,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (scorecard, indicators, units, quality, loads, signin, language, embed):
+        app.include_router(module.router)
+    for api in (api_indicators, api_exports, api_units, api_loads, api_quality):
+        app.include_router(api.router, prefix="/api/v1")
+    app.add_exception_handler(StarletteHTTPException, errors.http_error)
+    return app

@@ -1,0 +1,325 @@
+"""The numbers the web app serves: one immutable snapshot of the warehouse's current load.
+
+Pages and the API never query the warehouse per request. When the app first needs data, and
+whenever the warehouse's current load changes, every indicator row is computed once (analyst
+rows; public rows follow by the engine's own suppression rule), together with the units, the
+load history and the quality report. Requests then filter in memory, which keeps a page well
+under 200 ms at any county size. A rebuild runs in a background thread while requests keep
+the previous snapshot, and a warehouse locked by a running load is simply tried again later.
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from tilannekuva.indicators.engine import apply_role, compute_indicator_views
+from tilannekuva.indicators.rows import IndicatorRow
+from tilannekuva.quality.report import QualityReport, build_report
+from tilannekuva.warehouse import connect
+from tilannekuva.warehouse.store import LOCK_WAIT_SECONDS, WarehouseBusy, WarehouseMissing
+
+log = logging.getLogger(__name__)
+
+ROLES = ("analyst", "public")
+Scope = str  # "unit" or "municipality"
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """One organisation unit of the current load (extract-v1 ``units.csv``)."""
+
+    unit_id: str
+    name: str
+    municipality_code: str
+    service_area: str
+    parent_id: str | None
+
+
+@dataclass(frozen=True)
+class LoadRecord:
+    """One load of the warehouse's history (``loads`` table)."""
+
+    load_id: str
+    extract_id: str
+    source: str | None
+    cutoff: datetime | None  # UTC
+    cutoff_local: datetime | None  # Europe/Helsinki wall clock
+    loaded_at: datetime | None  # UTC
+    rows_loaded: int
+    rows_quarantined: int
+    duplicates_dropped: int
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class QuarantineReason:
+    """Rows of one file quarantined for one reason code in the current load."""
+
+    file: str
+    reason_code: str
+    rows: int
+    example_reason: str
+
+
+@dataclass
+class Snapshot:
+    """Everything the pages show about one load; never changed once built."""
+
+    load: LoadRecord | None
+    loads: tuple[LoadRecord, ...]
+    units: tuple[UnitInfo, ...]
+    quarantine: tuple[QuarantineReason, ...]
+    quality: QualityReport | None
+    built_at: datetime
+    _rows: dict[tuple[str, Scope], dict[str, list[IndicatorRow]]] = field(default_factory=dict)
+    _unit_index: dict[str, dict[str, dict[str, list[IndicatorRow]]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    @property
+    def has_data(self) -> bool:
+        return self.load is not None
+
+    def rows(self, indicator_id: str, *, role: str, scope: Scope = "unit") -> list[IndicatorRow]:
+        """Every row of one indicator for a role (``analyst`` or ``public``), in output order.
+
+        ``scope="unit"`` gives the output-v1 rows (unit ids, and the county as ``""``);
+        ``scope="municipality"`` gives the same indicator with municipality codes in
+        ``unit_id`` (and the same county rows).
+        """
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        return self._rows.get((role, scope), {}).get(indicator_id, [])
+
+    def unit_rows(self, unit_id: str, *, role: str) -> dict[str, list[IndicatorRow]]:
+        """``{indicator_id: rows}`` of one unit (or ``""``, the county), for a role.
+
+        Indexed on first use, per role: a unit page needs all of one unit's rows, and picking
+        them out of every indicator's rows would cost more than the rest of the page.
+        """
+        index = self._unit_index.get(role)
+        if index is None:
+            built: dict[str, dict[str, list[IndicatorRow]]] = defaultdict(dict)
+            for indicator_id, rows in self._rows.get((role, "unit"), {}).items():
+                for row in rows:
+                    built[row.unit_id].setdefault(indicator_id, []).append(row)
+            index = self._unit_index[role] = dict(built)
+        return index.get(unit_id, {})
+
+    def all_rows(self, *, role: str) -> list[IndicatorRow]:
+        """All output rows for a role, exactly as ``tilannekuva indicators`` writes them."""
+        by_indicator = self._rows.get((role, "unit"), {})
+        return [row for ind in sorted(by_indicator) for row in by_indicator[ind]]
+
+    def indicator_ids(self) -> list[str]:
+        """Indicators that have rows in this load (missing optional files leave some out)."""
+        return sorted(self._rows.get(("analyst", "unit"), {}))
+
+    def unit(self, unit_id: str) -> UnitInfo | None:
+        return next((unit for unit in self.units if unit.unit_id == unit_id), None)
+
+    def municipality_codes(self) -> list[str]:
+        return sorted({unit.municipality_code for unit in self.units})
+
+
+def empty_snapshot() -> Snapshot:
+    """What the app shows before any extract has been loaded."""
+    return Snapshot(None, (), (), (), None, datetime.now(UTC))
+
+
+def build_snapshot(warehouse: Path, *, attempts: int = 3) -> Snapshot:
+    """Compute everything for the warehouse's current load (seconds; done off-request).
+
+    The parts are read over several connections; when a load lands in between, the parts
+    would describe two loads, so the build starts again (up to ``attempts`` times).
+    """
+    for _ in range(attempts):
+        snapshot = _build_once(warehouse)
+        shown = snapshot.load.load_id if snapshot.load else None
+        if current_load_id(warehouse, wait_seconds=LOCK_WAIT_SECONDS) == shown:
+            return snapshot
+    return snapshot
+
+
+def _build_once(warehouse: Path) -> Snapshot:
+    started = time.perf_counter()
+    views = compute_indicator_views(warehouse, role="analyst")
+    quality = build_report(warehouse)
+    connection = connect(warehouse, read_only=True)
+    try:
+        loads = _read_loads(connection)
+        units = _read_units(connection)
+        quarantine = _read_quarantine(connection)
+    finally:
+        connection.close()
+    rows: dict[tuple[str, Scope], dict[str, list[IndicatorRow]]] = {}
+    for role in ROLES:
+        rows[(role, "unit")] = _by_indicator(apply_role(views.rows, role))
+        rows[(role, "municipality")] = _by_indicator(apply_role(views.by_municipality, role))
+    current = next((load for load in loads if load.is_current), None)
+    log.info("snapshot of load %s built in %.2f s", current, time.perf_counter() - started)
+    return Snapshot(current, loads, units, quarantine, quality, datetime.now(UTC), rows)
+
+
+def current_load_id(warehouse: Path, *, wait_seconds: float = 0) -> str | None:
+    """The current load's id, read cheaply; None when nothing is loaded.
+
+    By default it does not wait for a lock: a request must never hang on a running load.
+    """
+    connection = connect(warehouse, read_only=True, wait_seconds=wait_seconds)
+    try:
+        found = connection.execute("SELECT load_id FROM loads WHERE is_current").fetchone()
+    finally:
+        connection.close()
+    return str(found[0]) if found else None
+
+
+class SnapshotStore:
+    """Hands out the current snapshot and rebuilds it when the warehouse gets a new load."""
+
+    def __init__(self, warehouse: Path, *, check_seconds: float = 2.0) -> None:
+        self.warehouse = warehouse
+        self.check_seconds = check_seconds
+        self._snapshot: Snapshot | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+        self._rebuilding = False
+
+    def current(self) -> Snapshot:
+        """The newest snapshot; the first call builds it, later calls never wait for one."""
+        if self._snapshot is None:
+            with self._lock:
+                if self._snapshot is None:
+                    self._snapshot = self._build_or_empty()
+                    self._checked_at = time.monotonic()
+                    settle_memory()
+            return self._snapshot
+        if time.monotonic() - self._checked_at >= self.check_seconds:
+            self._checked_at = time.monotonic()
+            self._refresh_in_background()
+        return self._snapshot
+
+    def refresh_now(self) -> Snapshot:
+        """Rebuild at once, whatever the load (tests, and a caller that knows it loaded)."""
+        with self._lock:
+            self._snapshot = self._build_or_empty()
+            self._checked_at = time.monotonic()
+            settle_memory()
+            return self._snapshot
+
+    def _load_changed(self) -> bool:
+        shown = self._snapshot.load.load_id if self._snapshot and self._snapshot.load else None
+        try:
+            return current_load_id(self.warehouse) != shown
+        except (WarehouseMissing, WarehouseBusy, duckdb.Error):
+            return False  # missing, or locked by a load in progress: look again later
+
+    def _refresh_in_background(self) -> None:
+        """Look for a new load, and rebuild if there is one, in a background thread.
+
+        Even the look (opening the DuckDB file) stays off the request: a request handled on
+        the event loop must never wait for a file.
+        """
+        with self._lock:
+            if self._rebuilding:
+                return
+            self._rebuilding = True
+
+        def check_and_rebuild() -> None:
+            try:
+                if self._load_changed():
+                    fresh = self._build_or_empty()
+                    with self._lock:
+                        self._snapshot = fresh
+                    settle_memory()
+            finally:
+                self._rebuilding = False
+
+        threading.Thread(target=check_and_rebuild, name="snapshot-refresh", daemon=True).start()
+
+    def _build_or_empty(self) -> Snapshot:
+        try:
+            return build_snapshot(self.warehouse)
+        except WarehouseMissing:
+            return empty_snapshot()
+        except (WarehouseBusy, duckdb.Error) as error:
+            log.warning(
+                "warehouse %s not readable now (%s); keeping what is shown", self.warehouse, error
+            )
+            return self._snapshot or empty_snapshot()
+
+
+def settle_memory() -> None:
+    """Collect the previous snapshot, then move the new one out of the garbage collector's
+    sight (``gc.freeze``).
+
+    A snapshot is hundreds of thousands of long-lived objects; every full collection would
+    walk them all again, and a page that formats thousands of numbers triggers several. Frozen,
+    they are never scanned; rendering the explorer takes half the time. Unfreezing first lets
+    the collection free the snapshot that was replaced.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+# Frozen objects are never finalised; hand them back to the collector when the process ends,
+# so native extensions (DuckDB) release what they hold instead of reporting leaks.
+atexit.register(gc.unfreeze)
+
+
+def _by_indicator(rows: Iterable[IndicatorRow]) -> dict[str, list[IndicatorRow]]:
+    grouped: dict[str, list[IndicatorRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.indicator_id].append(row)
+    return dict(grouped)
+
+
+def _read_loads(connection: duckdb.DuckDBPyConnection) -> tuple[LoadRecord, ...]:
+    records = connection.execute(
+        """SELECT load_id, extract_id, source, cutoff, cutoff_local, loaded_at, rows_loaded,
+                  rows_quarantined, duplicates_dropped, is_current
+           FROM loads ORDER BY loaded_at DESC, load_id DESC"""
+    ).fetchall()
+    return tuple(
+        LoadRecord(
+            load_id=str(r[0]),
+            extract_id=str(r[1]),
+            source=r[2],
+            cutoff=r[3],
+            cutoff_local=r[4],
+            loaded_at=r[5],
+            rows_loaded=int(r[6] or 0),
+            rows_quarantined=int(r[7] or 0),
+            duplicates_dropped=int(r[8] or 0),
+            is_current=bool(r[9]),
+        )
+        for r in records
+    )
+
+
+def _read_units(connection: duckdb.DuckDBPyConnection) -> tuple[UnitInfo, ...]:
+    records = connection.execute(
+        "SELECT unit_id, name, municipality_code, service_area, parent_id FROM units "
+        "ORDER BY name, unit_id"
+    ).fetchall()
+    return tuple(UnitInfo(str(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4]) for r in records)
+
+
+def _read_quarantine(connection: duckdb.DuckDBPyConnection) -> tuple[QuarantineReason, ...]:
+    records = connection.execute(
+        """SELECT file, reason_code, count(*), min(reason) FROM quarantine
+           GROUP BY file, reason_code ORDER BY file, count(*) DESC, reason_code"""
+    ).fetchall()
+    return tuple(QuarantineReason(str(r[0]), str(r[1]), int(r[2]), str(r[3])) for r in records)
