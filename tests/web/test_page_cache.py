@@ -87,3 +87,16 @@ def test_the_cache_keeps_within_its_byte_budget() -> None:
     )
     cache.put((1, "fi", "/huge", "", ""), CachedPage(b"x" * 101, "text/html", ()))
     assert cache.get((1, "fi", "/huge", "", "")) is None
+
+
+def test_api_answers_are_kept_per_load_and_role(
+    client: TestClient, client_as: Callable[[UserRole], TestClient]
+) -> None:
+    url = "/api/v1/indicators/care_guarantee_7d/values?period=quarter"
+    first, second = client.get(url), client.get(url)
+    assert first.headers[CACHE_HEADER] == "miss" and second.headers[CACHE_HEADER] == "hit"
+    assert first.json() == second.json() and second.json()["role"] == "public"
+    analyst = client_as("analyst")
+    analyst.get("/")  # the session's first response makes its form token
+    assert analyst.get(url).json()["role"] == "analyst"  # not the public copy
+    assert client.get("/api/v1/indicators/no_such/values").status_code == 404

@@ -1,4 +1,4 @@
-"""Rendered pages, kept until the next load.
+"""Rendered pages (and JSON answers of the API), kept until the next load.
 
 A public page depends only on the snapshot (one load), the language and the address: the
 same request gives the same bytes until a new load arrives. Keeping the rendered bytes lets
@@ -29,7 +29,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tilannekuva.web.templating import CSRF_SESSION_KEY, request_locale, request_viewer
 
 MAX_BYTES = 128 * 1024 * 1024
-UNCACHED_PREFIXES = ("/api/", "/static/", "/signin", "/signout", "/language/")
+UNCACHED_PREFIXES = ("/static/", "/signin", "/signout", "/language/")
+KEPT_MEDIA_TYPES = ("text/html", "application/json")
 CACHE_HEADER = "X-Tilannekuva-Page-Cache"
 
 Key = tuple[int, str, str, str, str]
@@ -76,7 +77,8 @@ class PageCache:
 
 
 def cacheable(request: Request) -> bool:
-    """A GET of a page (not the API, assets, downloads, sign-in or the language switch)."""
+    """A GET of a page or of the JSON API (not assets, downloads, sign-in or the language
+    switch); the API's answers, too, depend only on the load, the role and the address."""
     return (
         request.method == "GET"
         and not request.url.path.startswith(UNCACHED_PREFIXES)
@@ -147,7 +149,7 @@ class PageCacheMiddleware:
     def _keep(self, key: Key, start: dict[str, Any], body: bytes) -> None:
         headers = MutableHeaders(raw=list(start.get("headers", [])))
         media_type = headers.get("content-type", "")
-        if start.get("status") != 200 or not media_type.startswith("text/html"):
+        if start.get("status") != 200 or not media_type.startswith(KEPT_MEDIA_TYPES):
             return
         if "set-cookie" in headers:
             return  # the page changed the session: the next request is the one to keep

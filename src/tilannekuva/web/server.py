@@ -41,13 +41,19 @@ def serve(
     log_level: str = "warning",
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve until interrupted. One worker serves ``config`` directly; several workers each
-    build the app from the settings (uvicorn starts them from the factory's import path)."""
-    if on_ready is not None:
-        on_ready(address(host, port))
+    """Serve until interrupted. One worker serves ``config`` directly, with the numbers built
+    before the address is printed (so the first page a newcomer opens is ready); several
+    workers each build the app from the settings (uvicorn starts them from the factory's
+    import path) and their numbers as they start."""
     if workers > 1:
+        if on_ready is not None:
+            on_ready(address(host, port))
         uvicorn.run(
             FACTORY, factory=True, host=host, port=port, workers=workers, log_level=log_level
         )
-    else:
-        uvicorn.run(create_app(config), host=host, port=port, log_level=log_level)
+        return
+    app = create_app(config)
+    app.state.snapshots.current()
+    if on_ready is not None:
+        on_ready(address(host, port))
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
