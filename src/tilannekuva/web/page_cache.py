@@ -171,7 +171,7 @@ def page_key(request: Request, *, variant: str = "") -> Key:
     """
     snapshot = request.app.state.snapshots.current()
     return (
-        id(snapshot),
+        snapshot.generation,
         request_locale(request),
         variant + request.url.path,
         request.url.query,

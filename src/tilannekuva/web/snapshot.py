@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import itertools
 import logging
 import threading
 import time
@@ -32,6 +33,7 @@ from tilannekuva.warehouse.store import LOCK_WAIT_SECONDS, WarehouseBusy, Wareho
 log = logging.getLogger(__name__)
 
 ROLES = ("analyst", "public")
+_GENERATIONS = itertools.count(1)
 Scope = str  # "unit" or "municipality"
 
 
@@ -86,6 +88,9 @@ class Snapshot:
     _unit_index: dict[str, dict[str, dict[str, list[IndicatorRow]]]] = field(
         default_factory=dict, repr=False
     )
+    generation: int = field(default_factory=lambda: next(_GENERATIONS))
+    """Unique per snapshot in this process: caches key on it (``id()`` may be reused once an
+    old snapshot is freed, and a page of the old load must never be served for a new one)."""
 
     @property
     def has_data(self) -> bool:
