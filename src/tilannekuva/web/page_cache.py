@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +74,16 @@ class PageCache:
 
     def __len__(self) -> int:
         return len(self._pages)
+
+
+def kept_headers(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The headers to send again with a kept body (length, type and the cache mark are
+    written afresh for every answer)."""
+    return tuple(
+        (name, value)
+        for name, value in headers.items()
+        if name.lower() not in ("content-length", "content-type", CACHE_HEADER.lower())
+    )
 
 
 def cacheable(request: Request) -> bool:
@@ -155,12 +165,7 @@ class PageCacheMiddleware:
             return  # the page changed the session: the next request is the one to keep
         if "no-store" in headers.get("cache-control", ""):
             return  # audited views are rendered (and written to the trail) every time
-        kept = tuple(
-            (name, value)
-            for name, value in headers.items()
-            if name.lower() not in ("content-length", "content-type", CACHE_HEADER.lower())
-        )
-        self.cache.put(key, CachedPage(body, media_type, kept))
+        self.cache.put(key, CachedPage(body, media_type, kept_headers(headers)))
 
 
 def page_key(request: Request, *, variant: str = "") -> Key:
@@ -196,12 +201,8 @@ def rendered_once(
         return HTMLResponse(page.body, headers=dict(page.headers))
     response = render()
     if keep and response.status_code == 200 and "set-cookie" not in response.headers:
-        kept = tuple(
-            (name, value)
-            for name, value in response.headers.items()
-            if name.lower() not in ("content-length", "content-type")
-        )
-        cache.put(key, CachedPage(bytes(response.body), "text/html; charset=utf-8", kept))
+        media_type = response.headers.get("content-type", "text/html; charset=utf-8")
+        cache.put(key, CachedPage(bytes(response.body), media_type, kept_headers(response.headers)))
     return response
 
 
