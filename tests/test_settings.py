@@ -121,6 +121,25 @@ def test_every_field_has_one_variable() -> None:
         "TILANNEKUVA_OIDC_ROLE_CLAIM",
         "TILANNEKUVA_OIDC_ANALYST_VALUE",
         "TILANNEKUVA_OIDC_MANAGER_VALUE",
+        "TILANNEKUVA_FEEDBACK_KEY",
+        "TILANNEKUVA_FEEDBACK_PUBLIC_URL",
+        "TILANNEKUVA_FEEDBACK_QUESTIONNAIRE",
+        "TILANNEKUVA_FEEDBACK_SERVICE_AREAS",
+        "TILANNEKUVA_FEEDBACK_CONTACT_TYPES",
+        "TILANNEKUVA_FEEDBACK_EXCLUDED",
+        "TILANNEKUVA_FEEDBACK_MIN_AGE",
+        "TILANNEKUVA_FEEDBACK_MIN_DAYS_BETWEEN",
+        "TILANNEKUVA_FEEDBACK_WINDOW_START",
+        "TILANNEKUVA_FEEDBACK_WINDOW_END",
+        "TILANNEKUVA_FEEDBACK_DELAY_MINUTES",
+        "TILANNEKUVA_FEEDBACK_DAILY_CAP",
+        "TILANNEKUVA_FEEDBACK_LINK_DAYS",
+        "TILANNEKUVA_FEEDBACK_PROVIDER_ID",
+        "TILANNEKUVA_SMS_GATEWAY_URL",
+        "TILANNEKUVA_SMS_GATEWAY_TOKEN",
+        "TILANNEKUVA_SMS_WEBHOOK_SECRET",
+        "TILANNEKUVA_SMS_SENDER",
+        "TILANNEKUVA_EVENTS_TOKEN",
         "TILANNEKUVA_LOG_LEVEL",
     ]
 
@@ -130,4 +149,11 @@ def test_load_memory_limit_must_be_a_size(monkeypatch: pytest.MonkeyPatch) -> No
     assert get_settings().load_memory_limit == "1.5GB"
     monkeypatch.setenv("TILANNEKUVA_LOAD_MEMORY_LIMIT", "lots")
     with pytest.raises(ConfigurationError, match="TILANNEKUVA_LOAD_MEMORY_LIMIT"):
+        get_settings()
+
+
+def test_an_empty_sending_window_is_refused_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TILANNEKUVA_FEEDBACK_WINDOW_START", "09:00")
+    monkeypatch.setenv("TILANNEKUVA_FEEDBACK_WINDOW_END", "09:00")
+    with pytest.raises(ConfigurationError, match="TILANNEKUVA_FEEDBACK_WINDOW_END"):
         get_settings()

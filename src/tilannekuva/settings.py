@@ -14,10 +14,11 @@ same function gives the same numbers whatever the environment says.
 from __future__ import annotations
 
 import os
+from datetime import time
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -127,6 +128,89 @@ class Settings(BaseSettings):
         default="tilannekuva-manager",
         description="Value in the role claim that grants the unit-manager role.",
     )
+    feedback_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Secret that phone numbers and live-event person ids are keyed with in the feedback "
+            "store; unset: one is made and kept in <data_dir>/feedback_key. Keep it: opt-outs "
+            "are matched by it."
+        ),
+    )
+    feedback_public_url: str | None = Field(
+        default=None,
+        description=(
+            "Address of the web app as customers reach it, for links in SMS messages; unset: "
+            "http://<web_host>:<web_port>."
+        ),
+    )
+    feedback_questionnaire: Path | None = Field(
+        default=None,
+        description="Questionnaire file (TOML); unset: the packaged national questionnaire.",
+    )
+    feedback_service_areas: list[str] = Field(
+        default_factory=list,
+        description="Service areas whose visits get invitations; empty: all.",
+    )
+    feedback_contact_types: list[str] = Field(
+        default_factory=list,
+        description="Contact-type codes that get invitations; empty: all customer contacts.",
+    )
+    feedback_excluded: list[str] = Field(
+        default_factory=lambda: ["mental"],
+        description=(
+            "Service areas, unit ids or contact-type codes never asked for feedback "
+            "(sensitive services)."
+        ),
+    )
+    feedback_min_age: int = Field(
+        default=13, ge=0, description="Youngest age invited (THL: 13 and over)."
+    )
+    feedback_min_days_between: int = Field(
+        default=30, ge=0, description="At most one invitation per person in this many days."
+    )
+    feedback_window_start: time = Field(
+        default=time(9, 0), description="Invitations are sent from this local time …"
+    )
+    feedback_window_end: time = Field(
+        default=time(20, 0), description="… until this local time (Europe/Helsinki)."
+    )
+    feedback_delay_minutes: int = Field(
+        default=60, ge=0, description="Minutes between the end of a visit and its invitation."
+    )
+    feedback_daily_cap: int = Field(
+        default=2000, ge=0, description="Most invitations made in one local day, county-wide."
+    )
+    feedback_link_days: int = Field(
+        default=7, ge=1, description="Days an invitation's link and SMS reply stay valid."
+    )
+    feedback_provider_id: str | None = Field(
+        default=None,
+        description="The county's organisation id (OID) written in the national export.",
+    )
+    sms_gateway_url: str | None = Field(
+        default=None,
+        description="Base URL of the SMS gateway's API; unset: messages wait in the outbox.",
+    )
+    sms_gateway_token: SecretStr | None = Field(
+        default=None, description="Bearer token for the SMS gateway's API."
+    )
+    sms_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Bearer token the SMS gateway sends with replies and delivery receipts; unset: "
+            "the webhooks answer 503."
+        ),
+    )
+    sms_sender: str = Field(
+        default="Tilannekuva", description="Sender name shown on the customer's phone."
+    )
+    events_token: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Bearer token of the visit-events API (the patient record announces finished "
+            "visits); unset: the API is off."
+        ),
+    )
     log_level: LogLevel = Field(
         default="WARNING",
         description="Least severe log record written to standard error.",
@@ -136,6 +220,13 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_case_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("feedback_window_end")
+    @classmethod
+    def _window_not_empty(cls, value: time, info: ValidationInfo) -> time:
+        if value == info.data.get("feedback_window_start"):
+            raise ValueError("equals feedback_window_start: the sending window would be empty")
+        return value
 
     @property
     def warehouse_path(self) -> Path:

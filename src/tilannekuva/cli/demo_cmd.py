@@ -28,6 +28,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
+from tilannekuva.cli.demo_feedback import start_demo_feedback
 from tilannekuva.indicators import IndicatorRow, compute_indicators
 from tilannekuva.indicators.catalogue import Direction, Indicator, Target, Unit
 from tilannekuva.indicators.scorecard import ScoreLine, Status, score_lines
@@ -276,12 +277,20 @@ def command(
             "number unsuppressed (a new password each run; the data is synthetic).",
             highlight=False,
         )
-        serve(
-            web_config_from_settings(demo_settings),
-            host=settings.web_host,
-            port=settings.web_port,
-            log_level=settings.log_level.lower(),
-            on_ready=lambda url: out_console.print(
-                f"The web app is at {url} — open it in a browser (stop with Ctrl+C)"
-            ),
-        )
+        feedback = start_demo_feedback(demo_settings, warehouse)
+
+        def ready(url: str) -> None:
+            out_console.print(f"The web app is at {url} — open it in a browser (stop with Ctrl+C)")
+            for line in feedback.lines(url):
+                out_console.print(line, highlight=False)
+
+        try:
+            serve(
+                web_config_from_settings(feedback.settings),
+                host=settings.web_host,
+                port=settings.web_port,
+                log_level=settings.log_level.lower(),
+                on_ready=ready,
+            )
+        finally:
+            feedback.stop()

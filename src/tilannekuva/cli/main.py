@@ -17,6 +17,7 @@ import typer
 
 from tilannekuva.cli import (
     demo_cmd,
+    feedback_cmd,
     indicators_cmd,
     load_cmd,
     quality_cmd,
@@ -73,6 +74,7 @@ app.command("indicators")(indicators_cmd.command)
 app.command("demo")(demo_cmd.command)
 app.add_typer(users_cmd.app, name="users")  # a group: add, list, disable, enable, …
 app.command("serve")(serve_cmd.command)
+app.add_typer(feedback_cmd.app, name="feedback")  # a group: visit, worker, kiosk, pulse-links, …
 
 
 if __name__ == "__main__":

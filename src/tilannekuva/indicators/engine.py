@@ -106,12 +106,14 @@ def compute_from_context(ctx: Context, *, role: str) -> list[IndicatorRow]:
     return rows_from_cells(sums, values, ctx.cutoff_local_date, role=role)
 
 
-def family_cells(ctx: Context) -> tuple[list[MonthSum], list[MonthValues]]:
-    """Every family's month × unit cells, for the indicators the load can compute."""
+def family_cells(
+    ctx: Context, families: Sequence[Family] = FAMILIES
+) -> tuple[list[MonthSum], list[MonthValues]]:
+    """The families' month × unit cells, for the indicators the load can compute."""
     extract_tables = EXTRACT_TABLE_NAMES
     sums: list[MonthSum] = []
     values: list[MonthValues] = []
-    for family in FAMILIES:
+    for family in families:
         wanted = {
             ind_id
             for ind_id in family.indicator_ids
@@ -188,18 +190,29 @@ def compute_indicator_views(warehouse: Path, *, role: str = "analyst") -> Indica
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     backend = ibis_connect(warehouse)
     try:
-        ctx = read_context(backend)
-        sums, values = family_cells(ctx)
-        units = ctx.table("units").select("unit_id", "municipality_code").to_pyarrow()
-        municipality_of = dict(
-            zip(
-                units.column("unit_id").to_pylist(),
-                units.column("municipality_code").to_pylist(),
-                strict=True,
-            )
-        )
+        return views_from_context(read_context(backend), role=role)
     finally:
         backend.disconnect()
+
+
+def views_from_context(
+    ctx: Context, *, role: str, families: Sequence[Family] = FAMILIES
+) -> IndicatorViews:
+    """:class:`IndicatorViews` of some families over an open context.
+
+    The live feedback indicators (``feedback/live.py``) call this with a context whose
+    feedback tables include the answers of the operational store, and only the feedback
+    families; the rules (roll-up, suppression, municipality scope) are the same code.
+    """
+    sums, values = family_cells(ctx, families)
+    units = ctx.table("units").select("unit_id", "municipality_code").to_pyarrow()
+    municipality_of = dict(
+        zip(
+            units.column("unit_id").to_pylist(),
+            units.column("municipality_code").to_pylist(),
+            strict=True,
+        )
+    )
     cutoff_day = ctx.cutoff_local_date
     return IndicatorViews(
         rows=rows_from_cells(sums, values, cutoff_day, role=role),

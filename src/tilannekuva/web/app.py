@@ -15,23 +15,31 @@ from pathlib import Path
 import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from tilannekuva.web import page_cache
+from tilannekuva.web.api import events as api_events
 from tilannekuva.web.api import exports as api_exports
 from tilannekuva.web.api import indicators as api_indicators
 from tilannekuva.web.api import loads as api_loads
 from tilannekuva.web.api import quality as api_quality
+from tilannekuva.web.api import sms as api_sms
 from tilannekuva.web.api import units as api_units
 from tilannekuva.web.config import WebConfig
+from tilannekuva.web.feedback_service import open_feedback
 from tilannekuva.web.middleware import ViewerAndLocale
 from tilannekuva.web.pages import (
     embed,
     errors,
+    feedback_form,
+    feedback_results,
     indicators,
+    kiosk,
     language,
     loads,
+    pulse,
     quality,
     scorecard,
     signin,
@@ -44,14 +52,32 @@ SESSION_MAX_AGE = 8 * 60 * 60  # a working day; then sign in again
 
 
 def create_app(config: WebConfig, *, snapshots: SnapshotStore | None = None) -> FastAPI:
-    """The whole web app over one warehouse and one operational store."""
-    store = snapshots or SnapshotStore(config.warehouse, check_seconds=config.reload_check_seconds)
+    """The whole web app over one warehouse and one operational store.
+
+    Given ``snapshots`` (tests share one over a county) are used as they are; otherwise the
+    app makes its own, with the feedback indicators live from the feedback store, and polls
+    for new loads and new feedback while it runs.
+    """
+    feedback = open_feedback(config)
+    own_snapshots = snapshots is None
+    store = snapshots or SnapshotStore(
+        config.warehouse, check_seconds=config.reload_check_seconds, feedback=feedback.store
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # build the numbers before the first request instead of during it
         await anyio.to_thread.run_sync(store.current)
-        yield
+        if own_snapshots:
+            store.start_polling(config.live_check_seconds)
+        feedback.start_background()
+        try:
+            yield
+        finally:
+            feedback.stop_background()
+            if own_snapshots:
+                store.stop_polling()
+            feedback.store.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -64,6 +90,7 @@ def create_app(config: WebConfig, *, snapshots: SnapshotStore | None = None) -> 
     )
     app.state.config = config
     app.state.snapshots = store
+    feedback.attach(app)
     # Middleware runs outermost-last-added: session → viewer and locale → end the sessions of
     # disabled users → page cache → the page. The cache must see the final viewer.
     page_cache.install(app)
@@ -79,9 +106,13 @@ def create_app(config: WebConfig, *, snapshots: SnapshotStore | None = None) -> 
         https_only=config.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (scorecard, indicators, units, quality, loads, signin, language, embed):
+    pages = (scorecard, indicators, units, quality, loads, signin, language, embed)
+    feedback_pages = (feedback_form, kiosk, pulse, feedback_results)
+    for module in (*pages, *feedback_pages):
         app.include_router(module.router)
-    for api in (api_indicators, api_exports, api_units, api_loads, api_quality):
+    apis = (api_indicators, api_exports, api_units, api_loads, api_quality)
+    for api in (*apis, api_sms, api_events):
         app.include_router(api.router, prefix="/api/v1")
     app.add_exception_handler(StarletteHTTPException, errors.http_error)
+    app.add_exception_handler(SQLAlchemyError, errors.database_down)
     return app

@@ -14,22 +14,15 @@ from fastapi import FastAPI
 
 from tilannekuva.settings import get_settings
 from tilannekuva.web.app import create_app
-from tilannekuva.web.config import WebConfig, web_config_from_settings
+from tilannekuva.web.config import WebConfig, address, web_config_from_settings
 
 FACTORY = "tilannekuva.web.server:app_from_settings"
+__all__ = ["FACTORY", "address", "app_from_settings", "serve"]
 
 
 def app_from_settings() -> FastAPI:
     """The app as the settings (environment, ``.env``, ``tilannekuva.toml``) describe it."""
     return create_app(web_config_from_settings(get_settings()))
-
-
-def address(host: str, port: int) -> str:
-    """The address to open in a browser (an all-interfaces host is reached on localhost)."""
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-    if ":" in shown:
-        shown = f"[{shown}]"
-    return f"http://{shown}:{port}/"
 
 
 def serve(

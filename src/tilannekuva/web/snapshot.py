@@ -18,13 +18,16 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+from sqlalchemy.exc import SQLAlchemyError
 
-from tilannekuva.indicators.engine import apply_role, compute_indicator_views
+from tilannekuva.feedback.live import LIVE_INDICATORS, live_feedback_views
+from tilannekuva.feedback.store import FeedbackStore
+from tilannekuva.indicators.engine import IndicatorViews, apply_role, compute_indicator_views
 from tilannekuva.indicators.rows import IndicatorRow
 from tilannekuva.quality.report import QualityReport, build_report
 from tilannekuva.warehouse import connect
@@ -33,6 +36,7 @@ from tilannekuva.warehouse.store import LOCK_WAIT_SECONDS, WarehouseBusy, Wareho
 log = logging.getLogger(__name__)
 
 ROLES = ("analyst", "public")
+LIVE_COST_FACTOR = 5  # live feedback numbers take at most a fifth of the poller's time
 _GENERATIONS = itertools.count(1)
 Scope = str  # "unit" or "municipality"
 
@@ -168,13 +172,34 @@ def _build_once(warehouse: Path) -> Snapshot:
         quarantine = _read_quarantine(connection)
     finally:
         connection.close()
+    rows = _rows_by_role(views)
+    current = next((load for load in loads if load.is_current), None)
+    log.info("snapshot of load %s built in %.2f s", current, time.perf_counter() - started)
+    return Snapshot(current, loads, units, quarantine, quality, datetime.now(UTC), rows)
+
+
+def _rows_by_role(views: IndicatorViews) -> dict[tuple[str, Scope], dict[str, list[IndicatorRow]]]:
+    """Analyst rows and the public rows derived from them, by scope and indicator."""
     rows: dict[tuple[str, Scope], dict[str, list[IndicatorRow]]] = {}
     for role in ROLES:
         rows[(role, "unit")] = _by_indicator(apply_role(views.rows, role))
         rows[(role, "municipality")] = _by_indicator(apply_role(views.by_municipality, role))
-    current = next((load for load in loads if load.is_current), None)
-    log.info("snapshot of load %s built in %.2f s", current, time.perf_counter() - started)
-    return Snapshot(current, loads, units, quarantine, quality, datetime.now(UTC), rows)
+    return rows
+
+
+def with_live_feedback(base: Snapshot, views: IndicatorViews) -> Snapshot:
+    """``base`` with its feedback indicators replaced by their live rows (a new generation)."""
+    live = _rows_by_role(views)
+    rows = {
+        key: {
+            **{ind: found for ind, found in by_indicator.items() if ind not in LIVE_INDICATORS},
+            **live.get(key, {}),
+        }
+        for key, by_indicator in base._rows.items()
+    }
+    return replace(
+        base, _rows=rows, _unit_index={}, generation=next(_GENERATIONS), built_at=datetime.now(UTC)
+    )
 
 
 def current_load_id(warehouse: Path, *, wait_seconds: float = 0) -> str | None:
@@ -191,24 +216,45 @@ def current_load_id(warehouse: Path, *, wait_seconds: float = 0) -> str | None:
 
 
 class SnapshotStore:
-    """Hands out the current snapshot and rebuilds it when the warehouse gets a new load."""
+    """Hands out the current snapshot and rebuilds it when the warehouse gets a new load.
 
-    def __init__(self, warehouse: Path, *, check_seconds: float = 2.0) -> None:
+    With a feedback store attached, the feedback indicators are live: whenever the store's
+    revision changes (a new answer, a sent invitation, a pulse answer), they are computed
+    again over the load plus the store and a new snapshot replaces the old one, while the
+    other indicators keep the load's rows (``feedback/live.py``).
+    """
+
+    def __init__(
+        self,
+        warehouse: Path,
+        *,
+        check_seconds: float = 2.0,
+        feedback: FeedbackStore | None = None,
+    ) -> None:
         self.warehouse = warehouse
         self.check_seconds = check_seconds
-        self._snapshot: Snapshot | None = None
+        self.feedback = feedback
+        self._base: Snapshot | None = None  # the load's own numbers
+        self._snapshot: Snapshot | None = None  # with the live feedback indicators
+        self._revision: object = None
+        self._live_done_at = 0.0
+        self._live_cost = 0.0
         self._checked_at = 0.0
         self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
         self._rebuilding = False
+        self._poller: threading.Thread | None = None
+        self._stop = threading.Event()
 
     def current(self) -> Snapshot:
         """The newest snapshot; the first call builds it, later calls never wait for one."""
         if self._snapshot is None:
             with self._lock:
                 if self._snapshot is None:
-                    self._snapshot = self._build_or_empty()
+                    self._publish(self._build_or_empty())
                     self._checked_at = time.monotonic()
                     settle_memory()
+            assert self._snapshot is not None
             return self._snapshot
         if time.monotonic() - self._checked_at >= self.check_seconds:
             self._checked_at = time.monotonic()
@@ -218,13 +264,109 @@ class SnapshotStore:
     def refresh_now(self) -> Snapshot:
         """Rebuild at once, whatever the load (tests, and a caller that knows it loaded)."""
         with self._lock:
-            self._snapshot = self._build_or_empty()
+            self._publish(self._build_or_empty())
             self._checked_at = time.monotonic()
             settle_memory()
+            assert self._snapshot is not None
             return self._snapshot
 
+    def refresh_live_now(self) -> Snapshot:
+        """Recompute the live feedback indicators at once (tests; the poller does it itself)."""
+        self.current()
+        with self._lock:
+            if self._base is not None:
+                self._publish(self._base)
+            assert self._snapshot is not None
+            return self._snapshot
+
+    def start_polling(self, interval_seconds: float = 1.0) -> None:
+        """Look for new loads and new feedback every ``interval_seconds`` in a daemon thread,
+        so live numbers are ready before anyone asks (the app starts this; tests need not)."""
+        if self._poller is not None:
+            return
+
+        def poll() -> None:
+            while not self._stop.wait(interval_seconds):
+                try:
+                    self._check_and_rebuild()
+                except Exception:  # the poller must outlive any one failed refresh
+                    log.exception("refreshing the numbers failed; trying again")
+
+        self._poller = threading.Thread(target=poll, name="snapshot-poller", daemon=True)
+        self._poller.start()
+
+    def stop_polling(self) -> None:
+        self._stop.set()
+        if self._poller is not None:
+            self._poller.join(timeout=5)
+            self._poller = None
+        self._stop = threading.Event()
+
+    def _publish(self, base: Snapshot) -> None:
+        """Make ``base`` (with the live feedback rows, when a store is attached) current.
+        Called with ``_lock`` held."""
+        self._base = base
+        self._snapshot = self._with_live(base)
+
+    def _with_live(self, base: Snapshot) -> Snapshot:
+        if self.feedback is None or not base.has_data:
+            return base
+        started = time.monotonic()
+        try:
+            revision = self.feedback.revision()
+            views = live_feedback_views(self.warehouse, self.feedback)
+        except (SQLAlchemyError, OSError, WarehouseMissing, WarehouseBusy, duckdb.Error) as error:
+            log.warning("live feedback numbers not computable now (%s); trying again", error)
+            self._revision = None  # look again at the next check
+            shown = self._snapshot
+            same_load = shown is not None and shown.load == base.load
+            return shown if shown is not None and same_load else base
+        self._revision = revision
+        self._live_done_at = time.monotonic()
+        self._live_cost = self._live_done_at - started
+        return with_live_feedback(base, views)
+
+    def _live_due(self) -> bool:
+        """Whether the live numbers may be recomputed now. A recomputation reads every stored
+        answer, so under a stream of answers it runs at most every ``LIVE_COST_FACTOR`` times
+        its own duration: the server then spends at most a fifth of a core on it, and answers
+        still show within a few seconds."""
+        waited = time.monotonic() - self._live_done_at
+        return waited >= LIVE_COST_FACTOR * self._live_cost
+
+    def _feedback_changed(self) -> bool:
+        if self.feedback is None:
+            return False
+        try:
+            return self.feedback.revision() != self._revision
+        except SQLAlchemyError:
+            return False  # the database is down: keep what is shown, look again later
+
+    def _check_and_rebuild(self) -> None:
+        """A new load rebuilds everything; new feedback recomputes only the live rows.
+
+        The poller and a request-started refresh may both call this; one at a time works.
+        """
+        if not self._refreshing.acquire(blocking=False):
+            return
+        try:
+            self._refresh_once()
+        finally:
+            self._refreshing.release()
+
+    def _refresh_once(self) -> None:
+        if self._load_changed():
+            fresh = self._build_or_empty()
+            with self._lock:
+                self._publish(fresh)
+            settle_memory()
+        elif self._live_due() and self._feedback_changed():
+            with self._lock:
+                if self._base is not None:
+                    self._publish(self._base)
+
     def _load_changed(self) -> bool:
-        shown = self._snapshot.load.load_id if self._snapshot and self._snapshot.load else None
+        shown = self._base.load.load_id if self._base and self._base.load else None
         try:
             return current_load_id(self.warehouse) != shown
         except (WarehouseMissing, WarehouseBusy, duckdb.Error):
@@ -243,11 +385,7 @@ class SnapshotStore:
 
         def check_and_rebuild() -> None:
             try:
-                if self._load_changed():
-                    fresh = self._build_or_empty()
-                    with self._lock:
-                        self._snapshot = fresh
-                    settle_memory()
+                self._check_and_rebuild()
             finally:
                 self._rebuilding = False
 

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from tilannekuva.indicators.engine import SMALLEST_SHOWN
-from tilannekuva.web.i18n import LANGUAGE_NAMES, LOCALES, Formatter, translations
+from tilannekuva.web.i18n import LANGUAGE_NAMES, LOCALES, N_, Formatter, translations
 from tilannekuva.web.viewer import PUBLIC, Viewer
 
 CSRF_SESSION_KEY = "csrf"
@@ -81,7 +81,7 @@ def finding_count(count: int, request: Request) -> str:
     counts: they see the record ids behind them anyway, in an audited view.
     """
     if 0 < count < SMALLEST_SHOWN and not request_viewer(request).can_see_record_ids:
-        return gettext(request, "fewer than 5")
+        return gettext(request, N_("fewer than 5"))
     return Formatter(request_locale(request)).number(count, 0)
 
 

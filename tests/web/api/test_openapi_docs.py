@@ -14,6 +14,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
+# The API is read-only but for the feedback service's inbound routes, each with its answer.
+WRITE_ROUTES = {
+    ("POST", "/api/v1/events/visits"): "202",
+    ("POST", "/api/v1/sms/inbound"): "200",
+    ("POST", "/api/v1/sms/receipts"): "200",
+}
 FILE_ROUTES = {
     "/api/v1/values.csv": "text/csv",
     "/api/v1/values.parquet": "application/vnd.apache.parquet",
@@ -55,11 +61,13 @@ def test_every_operation_is_tagged_summarised_described_and_typed(
 ) -> None:
     for path, method, operation in operations(schema):
         where = f"{method} {path}"
-        assert method == "GET", f"{where}: the API is read-only"
+        if method != "GET":
+            assert (method, path) in WRITE_ROUTES, f"{where}: the API is read-only"
+        success = WRITE_ROUTES.get((method, path), "200")
         assert operation.get("tags"), f"{where}: no tag"
         assert operation.get("summary"), f"{where}: no summary"
         assert len(operation.get("description", "")) > 40, f"{where}: no description"
-        content = operation["responses"]["200"]["content"]
+        content = operation["responses"][success]["content"]
         if path in FILE_ROUTES:
             assert FILE_ROUTES[path] in content, f"{where}: file type not declared"
         else:

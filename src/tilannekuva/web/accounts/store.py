@@ -13,14 +13,13 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import Engine, create_engine, delete, event, func, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from tilannekuva.warehouse.operational import operational_engine
 from tilannekuva.web.accounts import migrate
 from tilannekuva.web.accounts.models import USERNAME_LENGTH, AuditRow, FailedSignInRow, UserRow
 from tilannekuva.web.accounts.passwords import (
@@ -90,27 +89,6 @@ def _user(row: UserRow) -> User:
     return User(row.username, row.display_name, role, row.created_at, row.disabled)
 
 
-def _engine(url: str) -> Engine:
-    """An engine for ``url``; an SQLite file's folder is made first, as the warehouse's is."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, pool_pre_ping=True)
-        event.listen(engine, "connect", _sqlite_write_ahead_log)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
-
-
-def _sqlite_write_ahead_log(connection: Any, _record: Any) -> None:
-    """SQLite in WAL mode: readers never block the writer, and a commit is one append and one
-    flush instead of a rollback journal's several (``synchronous`` stays FULL: an audit entry
-    that was reported written survives a power cut)."""
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
 class AccountStore:
     """Users, failed sign-ins and the audit trail in one SQL database."""
 
@@ -130,7 +108,7 @@ class AccountStore:
     @classmethod
     def open(cls, url: str) -> AccountStore:
         """Connect to ``url`` and migrate the schema to the newest version."""
-        engine = _engine(url)
+        engine = operational_engine(url)
         migrate.upgrade(engine)
         return cls(engine)
 

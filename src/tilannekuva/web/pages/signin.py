@@ -31,6 +31,7 @@ from tilannekuva.web.accounts.oidc import (
 )
 from tilannekuva.web.audit import accounts_store
 from tilannekuva.web.config import WebConfig
+from tilannekuva.web.i18n import N_
 from tilannekuva.web.templating import csrf_valid, gettext, render
 from tilannekuva.web.viewer import PUBLIC, SESSION_USER_KEY, UserRole, session_user
 
@@ -158,21 +159,23 @@ def signin(
         return _form(request, next_path, errors=errors, username=username, status_code=status_code)
 
     if not csrf_valid(request, csrf_token):
-        text = gettext(request, "The form had expired. Please sign in again.")
+        text = gettext(request, N_("The form had expired. Please sign in again."))
         return refuse(403, FieldError("username", text))
     missing = []
     if not username.strip():
-        missing.append(FieldError("username", gettext(request, "Enter your username.")))
+        missing.append(FieldError("username", gettext(request, N_("Enter your username."))))
     if not password:
-        missing.append(FieldError("password", gettext(request, "Enter your password.")))
+        missing.append(FieldError("password", gettext(request, N_("Enter your password."))))
     if missing:
         return refuse(400, *missing)
     outcome = accounts_store(request).authenticate(username, password)
     if outcome is SignInRefused.THROTTLED:
-        text = gettext(request, "Too many failed sign-in attempts. Wait 15 minutes and try again.")
+        text = gettext(
+            request, N_("Too many failed sign-in attempts. Wait 15 minutes and try again.")
+        )
         return refuse(429, FieldError("username", text))
     if outcome is SignInRefused.INVALID:
-        text = gettext(request, "The username or password is not correct.")
+        text = gettext(request, N_("The username or password is not correct."))
         return refuse(400, FieldError("username", text))
     request.session[NEXT_SESSION_KEY] = next_path
     return _start_session(request, outcome.username, outcome.display_name, outcome.role, "password")
@@ -229,7 +232,9 @@ async def oidc_callback(request: Request) -> Response:
 
 
 def _oidc_failed(request: Request, *, status_code: int) -> HTMLResponse:
-    text = gettext(request, "Sign-in with the identity provider did not succeed. Please try again.")
+    text = gettext(
+        request, N_("Sign-in with the identity provider did not succeed. Please try again.")
+    )
     error = FieldError("oidc-signin", text)
     next_path = safe_next(request.session.get(NEXT_SESSION_KEY))
     return _form(request, next_path, errors=(error,), status_code=status_code)

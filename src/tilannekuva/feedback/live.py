@@ -1,0 +1,237 @@
+"""Live feedback indicators: the warehouse's current load plus what the feedback store holds now.
+
+``nps``, its shares, ``statement_mean_s1…s7``, ``feedback_response_rate`` and ``qwl_index``
+are computed by the same engine code as every other indicator (``views_from_context``); only
+the context differs: its feedback tables are the loaded extract's rows together with the
+store's answers, sent invitations and reportable pulse results. So a reply "9" is in the
+unit's NPS seconds after it arrives, without a load, and the numbers are those the next load
+of an extract containing the same answers would give.
+
+Decisions (written down here, next to the definition):
+
+- An answer in both the warehouse and the store (the same ``response_id``, e.g. the county
+  exported the store's answers into its extract) counts once; the warehouse row wins. The
+  same for invitations, and for a pulse unit × month already in the loaded ``staff_survey``.
+- Store rows of units the current load does not know are left out of the live indicators
+  (their unit cannot be placed in a municipality or shown); they stay in the store and in
+  the national export.
+- ``feedback_response_rate`` needs the invited contact's unit. An invitation made from a live
+  visit event names a contact the warehouse may not have yet; the store's own record of that
+  contact's unit stands in until a load brings the contact.
+- Only invitations the gateway accepted (``sent_at`` set) are invitations in the extract's
+  sense; one waiting in the outbox is not yet in the denominator.
+- Staff pulse groups under 5 respondents are not reported at all (``pulse.staff_survey_rows``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from tilannekuva.feedback.pulse import staff_survey_rows
+from tilannekuva.feedback.store import FeedbackStore
+from tilannekuva.indicators.context import Context, read_context
+from tilannekuva.indicators.engine import FAMILIES, Family, IndicatorViews, views_from_context
+from tilannekuva.model.extract_schema import STATEMENTS
+from tilannekuva.warehouse import ibis_connect
+
+LOCAL_ZONE = ZoneInfo("Europe/Helsinki")
+FEEDBACK_TABLES = ("feedback_invitations", "feedback_responses", "staff_survey")
+LIVE_FAMILIES: tuple[Family, ...] = tuple(
+    family
+    for family in FAMILIES
+    if set(family.indicator_ids)
+    & {"nps", "feedback_response_rate", "qwl_index", "statement_mean_s1"}
+)
+LIVE_INDICATORS: frozenset[str] = frozenset(
+    indicator_id for family in LIVE_FAMILIES for indicator_id in family.indicator_ids
+)
+
+_RESPONSES = pa.schema(
+    [
+        ("response_id", pa.string()),
+        ("invitation_id", pa.string()),
+        ("unit_id", pa.string()),
+        ("submitted_at_local", pa.timestamp("us")),
+        ("nps", pa.int64()),
+        *((name, pa.int64()) for name in STATEMENTS),
+    ]
+)
+_INVITATIONS = pa.schema(
+    [
+        ("invitation_id", pa.string()),
+        ("contact_id", pa.string()),
+        ("sent_at_local", pa.timestamp("us")),
+    ]
+)
+_CONTACTS = pa.schema([("contact_id", pa.string()), ("unit_id", pa.string())])
+_SURVEY = pa.schema(
+    [
+        ("unit_id", pa.string()),
+        ("period", pa.string()),
+        ("respondents", pa.int64()),
+        ("qwl_index", pa.float64()),
+    ]
+)
+
+
+@dataclass
+class LiveContext(Context):
+    """A warehouse context whose feedback tables are replaced by their live versions."""
+
+    overrides: dict[str, ir.Table] | None = None
+
+    def table(self, name: str) -> ir.Table:
+        if self.overrides and name in self.overrides:
+            return self.overrides[name]
+        return super().table(name)
+
+
+def local_wall_clock(instant: datetime) -> datetime:
+    """The Europe/Helsinki wall-clock time of an aware instant, naive (the ``_local`` column)."""
+    return instant.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def live_feedback_views(warehouse: Path, store: FeedbackStore) -> IndicatorViews:
+    """The live feedback indicators' analyst rows, by unit and by municipality."""
+    backend = ibis_connect(warehouse)
+    try:
+        base = read_context(backend)
+        known_units = set(base.table("units").select("unit_id").to_pyarrow()["unit_id"].to_pylist())
+        overrides, available = _live_tables(base, store, known_units)
+        ctx = LiveContext(
+            base.backend, base.cutoff, base.cutoff_local, base.available | available, overrides
+        )
+        return views_from_context(ctx, role="analyst", families=LIVE_FAMILIES)
+    finally:
+        backend.disconnect()
+
+
+def _live_tables(
+    base: Context, store: FeedbackStore, known_units: set[str]
+) -> tuple[dict[str, ir.Table], frozenset[str]]:
+    answers = [a for a in store.answers() if a.unit_id in known_units]
+    invitations = [i for i in store.invitations() if i.sent_at is not None]
+    survey = [row for row in staff_survey_rows(store) if row.unit_id in known_units]
+    responses = _union(
+        base,
+        "feedback_responses",
+        "response_id",
+        _RESPONSES,
+        [
+            {
+                "response_id": a.response_id,
+                "invitation_id": a.invitation_id,
+                "unit_id": a.unit_id,
+                "submitted_at_local": local_wall_clock(a.submitted_at),
+                "nps": a.nps,
+                **a.statements,
+            }
+            for a in answers
+        ],
+    )
+    sent = _union(
+        base,
+        "feedback_invitations",
+        "invitation_id",
+        _INVITATIONS,
+        [
+            {
+                "invitation_id": i.invitation_id,
+                "contact_id": i.contact_id,
+                "sent_at_local": local_wall_clock(i.sent_at),
+            }
+            for i in invitations
+            if i.sent_at is not None
+        ],
+    )
+    contacts = _union(
+        base,
+        "contacts",
+        "contact_id",
+        _CONTACTS,
+        [
+            {"contact_id": i.contact_id, "unit_id": i.unit_id}
+            for i in _unique(invitations, key=lambda i: i.contact_id)
+            if i.unit_id in known_units
+        ],
+    )
+    staff = _union_survey(
+        base,
+        [
+            {
+                "unit_id": row.unit_id,
+                "period": row.period,
+                "respondents": row.respondents,
+                "qwl_index": row.qwl_index,
+            }
+            for row in survey
+        ],
+    )
+    available = frozenset(
+        name
+        for name, rows in (
+            ("feedback_responses", answers),
+            ("feedback_invitations", invitations),
+            ("staff_survey", survey),
+        )
+        if rows
+    )
+    return (
+        {
+            "feedback_responses": responses,
+            "feedback_invitations": sent,
+            "contacts": contacts,
+            "staff_survey": staff,
+        },
+        available,
+    )
+
+
+def _unique(items: Iterable[Any], *, key: Any) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for item in items:
+        seen.setdefault(key(item), item)
+    return list(seen.values())
+
+
+def _warehouse_part(base: Context, name: str, schema: pa.Schema) -> ir.Table | None:
+    """The loaded table's needed columns, typed as the live part; None when not loaded."""
+    if name != "contacts" and name not in base.available:
+        return None
+    table = base.table(name)
+    return table.select(*(table[field.name].cast(_ibis_type(field)) for field in schema))
+
+
+def _ibis_type(field: pa.Field) -> Any:
+    return ibis.dtype(field.type)
+
+
+def _union(
+    base: Context, name: str, key: str, schema: pa.Schema, rows: Sequence[dict[str, Any]]
+) -> ir.Table:
+    """Loaded rows plus store rows whose ``key`` the load does not have (the load wins)."""
+    live = ibis.memtable(pa.Table.from_pylist(list(rows), schema=schema))
+    loaded = _warehouse_part(base, name, schema)
+    if loaded is None:
+        return live
+    fresh = live.anti_join(loaded.select(key), key) if rows else live
+    return loaded.union(fresh)
+
+
+def _union_survey(base: Context, rows: Sequence[dict[str, Any]]) -> ir.Table:
+    """Loaded survey rows plus pulse unit × months the load does not have."""
+    live = ibis.memtable(pa.Table.from_pylist(list(rows), schema=_SURVEY))
+    loaded = _warehouse_part(base, "staff_survey", _SURVEY)
+    if loaded is None:
+        return live
+    fresh = live.anti_join(loaded.select("unit_id", "period"), ["unit_id", "period"])
+    return loaded.union(fresh)
