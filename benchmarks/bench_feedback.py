@@ -377,7 +377,8 @@ def one_run(
         server_ms_per_answer=(
             1000 * (stop_cpu[0] - steady_cpu[0]) / in_steady if in_steady else float("nan")
         ),
-        machine_busy=(stop_cpu[1][0] - steady_cpu[1][0]) / (stop_cpu[1][1] - steady_cpu[1][1]),
+        machine_busy=(stop_cpu[1][0] - steady_cpu[1][0])
+        / max(stop_cpu[1][1] - steady_cpu[1][1], 1e-9),
         postgres_sessions=sessions,
     )
 
