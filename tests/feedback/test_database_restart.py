@@ -29,10 +29,11 @@ from typing import Any
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from psycopg import sql
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import DBAPIError
 
+from tests.postgres import POSTGRES_DSN as ADMIN_DSN
+from tests.postgres import temporary_database
 from tilannekuva.feedback.config import FeedbackConfig
 from tilannekuva.feedback.phones import phone_key
 from tilannekuva.feedback.questionnaire import load_questionnaire
@@ -43,7 +44,6 @@ from tilannekuva.feedback.store.models import InboundRow, ResponseRow
 from tilannekuva.web.app import create_app
 from tilannekuva.web.config import WebConfig
 
-ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 POSTGRES = ("127.0.0.1", 5432)
 PHONE_SECRET = "phone-key-secret-for-tests"
 WEBHOOK_SECRET = "webhook-secret-for-tests"
@@ -52,18 +52,8 @@ WEBHOOK_SECRET = "webhook-secret-for-tests"
 @pytest.fixture
 def database() -> Iterator[str]:
     """A new PostgreSQL database for this test alone; dropped afterwards."""
-    name = f"tilannekuva_test_restart_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(ADMIN_DSN, autocommit=True)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is not reachable: {error}".splitlines()[0])
-    with admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield name
-    with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+    with temporary_database("tilannekuva_test_restart") as name:
+        yield name
 
 
 def url_of(database: str, port: int = 5432) -> str:

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from alembic import command
+from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import DateTime, Engine, create_engine, event, text
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.types import TypeDecorator
 
 SERVER_POOL_SIZE = 16  # per process; two web workers stay well under PostgreSQL's 100
@@ -89,3 +89,20 @@ def upgrade_schema(engine: Engine, migrations_dir: Path, *, advisory_lock_id: in
             connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": advisory_lock_id})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def run_migrations_here(metadata: MetaData, version_table: str, upgrader: str) -> None:
+    """The body of a store's Alembic ``env.py``: migrate the connection :func:`upgrade_schema`
+    passed in, keeping the history in ``version_table`` (one per store, so several stores can
+    share a database). SQLite gets batch mode, since it cannot ALTER much."""
+    connection = context.config.attributes.get("connection")
+    if not isinstance(connection, Connection):
+        raise RuntimeError(f"these migrations run from {upgrader}")
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        version_table=version_table,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()

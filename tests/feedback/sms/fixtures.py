@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
 import pytest
-from psycopg import sql
 
-from tests.web.accounts.conftest import POSTGRES_DSN, postgres_schema_url
+from tests.postgres import temporary_database
+from tests.web.accounts.conftest import postgres_schema_url
 from tilannekuva.feedback.phones import phone_key
 from tilannekuva.feedback.questionnaire import load_questionnaire
 from tilannekuva.feedback.store import FeedbackStore, Invitation, NewInvitation
@@ -44,18 +43,8 @@ class MovableClock:
 @pytest.fixture(scope="session")
 def feedback_postgres() -> Iterator[str]:
     """The name of a fresh PostgreSQL database, dropped at the end of the session."""
-    name = f"tilannekuva_sms_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(POSTGRES_DSN, autocommit=True)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is not reachable: {error}".splitlines()[0])
-    with admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield name
-    with psycopg.connect(POSTGRES_DSN, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+    with temporary_database("tilannekuva_sms") as name:
+        yield name
 
 
 @pytest.fixture(params=BACKENDS)

@@ -16,10 +16,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests.postgres import temporary_database
 from tests.web.accounts.hashing import cheap_hashing
 from tilannekuva.web.accounts import AccountStore
 
-POSTGRES_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 BACKENDS = ("sqlite", "postgresql")
 __all__ = ["cheap_hashing"]  # a fixture for the tests here
 
@@ -27,18 +27,8 @@ __all__ = ["cheap_hashing"]  # a fixture for the tests here
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
     """The name of a fresh PostgreSQL database, dropped at the end of the session."""
-    name = f"tilannekuva_test_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(POSTGRES_DSN, autocommit=True)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is not reachable: {error}".splitlines()[0])
-    with admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield name
-    with psycopg.connect(POSTGRES_DSN, autocommit=True) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+    with temporary_database("tilannekuva_test") as name:
+        yield name
 
 
 def postgres_schema_url(database: str) -> str:

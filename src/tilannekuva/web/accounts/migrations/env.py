@@ -7,26 +7,9 @@ database (the feedback store) can keep its own Alembic history beside this one.
 
 from __future__ import annotations
 
-from alembic import context
-from sqlalchemy.engine import Connection
-
+from tilannekuva.warehouse.operational import run_migrations_here
 from tilannekuva.web.accounts.models import Base
 
 VERSION_TABLE = "alembic_version_web"
 
-
-def run_migrations(connection: Connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=Base.metadata,
-        version_table=VERSION_TABLE,
-        render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-connection = context.config.attributes.get("connection")
-if not isinstance(connection, Connection):
-    raise RuntimeError("the accounts migrations run from tilannekuva.web.accounts.migrate")
-run_migrations(connection)
+run_migrations_here(Base.metadata, VERSION_TABLE, "tilannekuva.web.accounts.migrate")
