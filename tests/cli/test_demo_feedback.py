@@ -20,6 +20,8 @@ def test_the_demo_announces_a_visit_whose_invitation_waits_for_the_gateway(
         lines = "\n".join(demo.lines("http://127.0.0.1:8123/"))
         assert f"{demo.gateway.url}/phone" in lines
         assert f"http://127.0.0.1:8123/kiosk/{DEMO_KIOSK}" in lines
+        # the printed export command runs without further settings: it names a provider
+        assert "export-national --out export --since " in lines and "--provider demo" in lines
         store = FeedbackStore.open(demo.settings.database_url_text)
         try:
             (message,) = store.outbox(purpose="invitation")

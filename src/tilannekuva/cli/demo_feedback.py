@@ -61,7 +61,7 @@ class DemoFeedback:
             f"Waiting-room kiosk of the same unit: {base}/kiosk/{self.kiosk_id}",
             f"Public feedback results (shown from 5 answers on): {base}/embed/feedback",
             "Today's answers in the national export format: tilannekuva feedback "
-            f"export-national --out export --since {today} --until {today}",
+            f"export-national --out export --since {today} --until {today} --provider demo",
         ]
 
     def stop(self) -> None:
