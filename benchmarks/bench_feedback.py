@@ -51,6 +51,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import secrets
 import statistics
@@ -396,6 +397,11 @@ def tracebacks(log: Path) -> list[str]:
     return found
 
 
+def milliseconds(value: float) -> str:
+    """Two decimals, or a dash when the run was too short to measure after the restart."""
+    return "—" if math.isnan(value) else f"{value:.2f}"
+
+
 def describe_run(run: RunResult) -> str:
     c = run.count
     text = (
@@ -427,8 +433,8 @@ def describe_run(run: RunResult) -> str:
     if run.postgres_sessions is not None:
         extras.append(f"{run.postgres_sessions:,} PostgreSQL connections opened")
     extras.append(
-        f"server CPU {run.server_ms_per_answer:.2f} ms per answer, machine {run.machine_busy:.0%} "
-        f"busy, load clients {run.client_cpu:.0%} of a core"
+        f"server CPU {milliseconds(run.server_ms_per_answer)} ms per answer, machine "
+        f"{run.machine_busy:.0%} busy, load clients {run.client_cpu:.0%} of a core"
     )
     return text + "; " + "; ".join(extras)
 
@@ -451,7 +457,7 @@ def print_table(results: list[CaseResult]) -> None:
             f"{result.median('outage_s'):.1f}",
             f"{result.median('p50_ms'):.1f}",
             f"{result.median('p95_ms'):.1f}",
-            f"{result.median('server_ms_per_answer'):.2f}",
+            milliseconds(result.median("server_ms_per_answer")),
             f"{result.total('acknowledged'):,}",
             f"{result.total('retried_answers'):,}",
             f"{result.total('restarts')}",

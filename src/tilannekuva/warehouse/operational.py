@@ -8,6 +8,9 @@ share one database, and applies pending migrations when it opens.
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -79,16 +82,32 @@ def _sqlite_write_ahead_log(connection: Any, _record: Any) -> None:
 def upgrade_schema(engine: Engine, migrations_dir: Path, *, advisory_lock_id: int) -> None:
     """Apply every migration in ``migrations_dir`` not yet applied (no alembic.ini to ship).
 
-    On PostgreSQL the upgrade holds a transaction-level advisory lock: several web workers
-    starting at once then migrate one after the other instead of racing to create the tables.
+    Several web workers starting at once must migrate one after the other instead of racing
+    to create the same tables: on PostgreSQL the upgrade holds a transaction-level advisory
+    lock, on an SQLite file an exclusive lock on ``<file>.migrate.lock`` beside it.
     """
     config = Config()
     config.set_main_option("script_location", migrations_dir.as_posix())
-    with engine.begin() as connection:
+    with _sqlite_migration_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": advisory_lock_id})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """Hold an exclusive file lock while an SQLite file is migrated (nothing elsewhere)."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def run_migrations_here(metadata: MetaData, version_table: str, upgrader: str) -> None:
