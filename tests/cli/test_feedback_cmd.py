@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -108,9 +109,11 @@ def test_a_skipped_visit_says_why(configured: Configured) -> None:
     assert young.output.strip() == "skipped: too_young"
 
 
-def test_the_worker_sends_the_invitation_through_the_gateway(
+@contextmanager
+def invitation_due_at(
     configured: Configured, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> Iterator[FakeGateway]:
+    """One invited visit due now (no window, no delay), and a fake gateway configured."""
     monkeypatch.setenv("TILANNEKUVA_FEEDBACK_WINDOW_START", "00:00")
     monkeypatch.setenv("TILANNEKUVA_FEEDBACK_WINDOW_END", "23:59:59")
     monkeypatch.setenv("TILANNEKUVA_FEEDBACK_DELAY_MINUTES", "0")
@@ -119,6 +122,13 @@ def test_the_worker_sends_the_invitation_through_the_gateway(
     with FakeGateway(None, None, token="gateway-token") as gateway:
         monkeypatch.setenv("TILANNEKUVA_SMS_GATEWAY_URL", gateway.url)
         monkeypatch.setenv("TILANNEKUVA_SMS_GATEWAY_TOKEN", "gateway-token")
+        yield gateway
+
+
+def test_the_worker_sends_the_invitation_through_the_gateway(
+    configured: Configured, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with invitation_due_at(configured, monkeypatch) as gateway:
         ran = feedback("worker", "--once")
         assert ran.exit_code == 0, ran.output
         assert ran.output.startswith("sent 1,")
@@ -129,14 +139,7 @@ def test_the_worker_sends_the_invitation_through_the_gateway(
 def test_after_an_outage_the_worker_can_send_at_once_instead_of_backing_off(
     configured: Configured, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("TILANNEKUVA_FEEDBACK_WINDOW_START", "00:00")
-    monkeypatch.setenv("TILANNEKUVA_FEEDBACK_WINDOW_END", "23:59:59")
-    monkeypatch.setenv("TILANNEKUVA_FEEDBACK_DELAY_MINUTES", "0")
-    ended = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    assert feedback(*visit_args("c-1", configured.unit_id, "--ended-at", ended)).exit_code == 0
-    with FakeGateway(None, None, token="gateway-token") as gateway:
-        monkeypatch.setenv("TILANNEKUVA_SMS_GATEWAY_URL", gateway.url)
-        monkeypatch.setenv("TILANNEKUVA_SMS_GATEWAY_TOKEN", "gateway-token")
+    with invitation_due_at(configured, monkeypatch) as gateway:
         gateway.outage(True)
         assert feedback("worker", "--once").output.startswith("sent 0, retried 1,")
         gateway.outage(False)

@@ -258,43 +258,6 @@ class AnswersMixin(StoreCore):
                 .values(sent_at=at)
             )
 
-    def reissue_token(self, invitation_id: str) -> str:
-        """A fresh web token for an invitation (the old link stops working).
-
-        The SMS reply thanks the customer with a follow-up link; only the token's hash is
-        kept, so the link is made anew when it is needed.
-        """
-        token = new_token()
-        with self._writing(), self._session() as session, session.begin():
-            found = session.execute(
-                update(InvitationRow)
-                .where(InvitationRow.invitation_id == invitation_id)
-                .values(token_hash=token_hash(token))
-            )
-            if not found.rowcount:  # type: ignore[attr-defined]
-                raise LookupError(f"no invitation {invitation_id}")
-        return token
-
-    def set_invitation_flags(
-        self,
-        invitation_id: str,
-        *,
-        help_sent: bool | None = None,
-        followup_sent: bool | None = None,
-    ) -> None:
-        values = {
-            name: value
-            for name, value in (("help_sent", help_sent), ("followup_sent", followup_sent))
-            if value is not None
-        }
-        if values:
-            with self._writing(), self._session() as session, session.begin():
-                session.execute(
-                    update(InvitationRow)
-                    .where(InvitationRow.invitation_id == invitation_id)
-                    .values(**values)
-                )
-
     def last_invited_at(self, person_key: str) -> datetime | None:
         """When the person was last invited (for the once-per-N-days rule)."""
         with self._session() as session:
