@@ -77,7 +77,7 @@ def terminate_backend(pid: int) -> None:
         admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
 
 
-def answer(key: str, nps: int = 9) -> Answer:
+def answer(key: str, nps: int = 9, own: dict[str, int] | None = None) -> Answer:
     return Answer(
         answer_key=key,
         unit_id="unit-1",
@@ -86,6 +86,7 @@ def answer(key: str, nps: int = 9) -> Answer:
         questionnaire_version="national-1",
         submitted_at=datetime(2026, 3, 10, 10, 0, tzinfo=UTC),
         nps=nps,
+        own=own or {},
     )
 
 
@@ -136,20 +137,25 @@ class CutOnce:
         self._cut(connection)
 
 
-@pytest.mark.parametrize("step", ["insert", "commit"])
+# An answer without own statements is one INSERT on its own (no COMMIT to cut before); one
+# with own statements is a transaction of several, cut before its INSERT or its COMMIT.
+@pytest.mark.parametrize(
+    ("step", "own"),
+    [("insert", None), ("insert", {"own_phone_reach": 4}), ("commit", {"own_phone_reach": 4})],
+)
 def test_a_write_whose_connection_is_dropped_raises_and_its_retry_stores_it_once(
-    database: str, step: str
+    database: str, step: str, own: dict[str, int] | None
 ) -> None:
     store = FeedbackStore.open(url_of(database))
     try:
         store.record_answer(answer("sms:before"))
         with CutOnce(store, step) as cut, pytest.raises(DBAPIError):
-            store.record_answer(answer("sms:cut-off"))
+            store.record_answer(answer("sms:cut-off", own=own))
         assert not cut.armed  # the connection really was dropped under the write
         assert store.answer_by_key("sms:cut-off") is None  # not stored: no acknowledgement
 
-        retried = store.record_answer(answer("sms:cut-off"))
-        again = store.record_answer(answer("sms:cut-off"))  # a duplicate webhook, later
+        retried = store.record_answer(answer("sms:cut-off", own=own))
+        again = store.record_answer(answer("sms:cut-off", own=own))  # a duplicate, later
 
         assert retried.created and not again.created
         assert again.answer.response_id == retried.answer.response_id

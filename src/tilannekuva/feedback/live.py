@@ -119,7 +119,7 @@ def _live_tables(
     base: Context, store: FeedbackStore, known_units: set[str]
 ) -> tuple[dict[str, ir.Table], frozenset[str]]:
     answers = [a for a in store.answers() if a.unit_id in known_units]
-    invitations = [i for i in store.invitations() if i.sent_at is not None]
+    invitations = store.sent_invitations()
     survey = [row for row in staff_survey_rows(store) if row.unit_id in known_units]
     responses = _union(
         base,
@@ -150,7 +150,6 @@ def _live_tables(
                 "sent_at_local": local_wall_clock(i.sent_at),
             }
             for i in invitations
-            if i.sent_at is not None
         ],
     )
     contacts = _union(

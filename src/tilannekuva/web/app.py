@@ -12,7 +12,6 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 from pathlib import Path
 
-import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,6 +28,7 @@ from tilannekuva.web.api import sms as api_sms
 from tilannekuva.web.api import units as api_units
 from tilannekuva.web.config import WebConfig
 from tilannekuva.web.feedback_service import open_feedback
+from tilannekuva.web.first_snapshot import FirstSnapshotGate
 from tilannekuva.web.middleware import ViewerAndLocale
 from tilannekuva.web.pages import (
     embed,
@@ -66,8 +66,8 @@ def create_app(config: WebConfig, *, snapshots: SnapshotStore | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # build the numbers before the first request instead of during it
-        await anyio.to_thread.run_sync(store.current)
+        # answers are accepted at once; other requests wait for the numbers (first_snapshot)
+        store.start_building()
         if own_snapshots:
             store.start_polling(config.live_check_seconds)
         feedback.start_background()
@@ -91,8 +91,9 @@ def create_app(config: WebConfig, *, snapshots: SnapshotStore | None = None) -> 
     app.state.config = config
     app.state.snapshots = store
     feedback.attach(app)
-    # Middleware runs outermost-last-added: session → viewer and locale → end the sessions of
-    # disabled users → page cache → the page. The cache must see the final viewer.
+    # Middleware runs outermost-last-added: wait for the first numbers → session → viewer and
+    # locale → end the sessions of disabled users → page cache → the page. The cache must see
+    # the final viewer.
     page_cache.install(app)
     signin.install(app, config)  # the operational store (users, audit trail) and OIDC
 
@@ -105,6 +106,7 @@ def create_app(config: WebConfig, *, snapshots: SnapshotStore | None = None) -> 
         same_site="lax",
         https_only=config.secure_cookies,
     )
+    app.add_middleware(FirstSnapshotGate, snapshots=store)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     pages = (scorecard, indicators, units, quality, loads, signin, language, embed)
     feedback_pages = (feedback_form, kiosk, pulse, feedback_results)

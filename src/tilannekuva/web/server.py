@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from tilannekuva.settings import get_settings
 from tilannekuva.web.app import create_app
 from tilannekuva.web.config import WebConfig, address, web_config_from_settings
+from tilannekuva.web.workers import Supervisor, can_fork
 
 FACTORY = "tilannekuva.web.server:app_from_settings"
 __all__ = ["FACTORY", "address", "app_from_settings", "serve"]
@@ -34,10 +35,19 @@ def serve(
     log_level: str = "warning",
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve until interrupted. One worker serves ``config`` directly, with the numbers built
-    before the address is printed (so the first page a newcomer opens is ready); several
-    workers each build the app from the settings (uvicorn starts them from the factory's
-    import path) and their numbers as they start."""
+    """Serve until interrupted. Several workers are forked from this process
+    (``web.workers``), or where there is no fork, started by uvicorn from the factory's
+    import path. Every worker builds its numbers in the background as it starts: feedback
+    answers are taken at once, pages wait for the numbers (``first_snapshot``)."""
+    if workers > 1 and can_fork():
+        supervisor = Supervisor(
+            lambda: create_app(config), host=host, port=port, workers=workers, log_level=log_level
+        )
+        supervisor.bind()
+        if on_ready is not None:
+            on_ready(address(host, port))
+        supervisor.run()
+        return
     if workers > 1:
         if on_ready is not None:
             on_ready(address(host, port))
@@ -46,7 +56,6 @@ def serve(
         )
         return
     app = create_app(config)
-    app.state.snapshots.current()
     if on_ready is not None:
         on_ready(address(host, port))
     uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -244,6 +244,7 @@ class SnapshotStore:
         self._refreshing = threading.Lock()
         self._rebuilding = False
         self._poller: threading.Thread | None = None
+        self._first_build: threading.Thread | None = None
         self._stop = threading.Event()
 
     def current(self) -> Snapshot:
@@ -260,6 +261,24 @@ class SnapshotStore:
             self._checked_at = time.monotonic()
             self._refresh_in_background()
         return self._snapshot
+
+    @property
+    def built(self) -> bool:
+        """Whether the first snapshot exists (``current()`` then never waits)."""
+        return self._snapshot is not None
+
+    def shown(self) -> Snapshot | None:
+        """The newest snapshot, or None while the first one is being built; never builds."""
+        return self._snapshot
+
+    def start_building(self) -> None:
+        """Build the first snapshot in a background thread, so that the server can accept
+        requests that need no numbers (feedback answers) while it is made."""
+        if self._snapshot is None and self._first_build is None:
+            self._first_build = threading.Thread(
+                target=self.current, name="snapshot-first", daemon=True
+            )
+            self._first_build.start()
 
     def refresh_now(self) -> Snapshot:
         """Rebuild at once, whatever the load (tests, and a caller that knows it loaded)."""
@@ -296,7 +315,11 @@ class SnapshotStore:
         self._poller.start()
 
     def stop_polling(self) -> None:
+        """Stop the poller; wait for a first build still running (a process must not exit
+        with a thread inside DuckDB)."""
         self._stop.set()
+        if self._first_build is not None:
+            self._first_build.join()
         if self._poller is not None:
             self._poller.join(timeout=5)
             self._poller = None
@@ -355,6 +378,8 @@ class SnapshotStore:
             self._refreshing.release()
 
     def _refresh_once(self) -> None:
+        if self._snapshot is None:
+            return  # the first build (``current``) is still running: it reads the newest load
         if self._load_changed():
             fresh = self._build_or_empty()
             with self._lock:

@@ -111,7 +111,7 @@ def render(
     """Render a page template with the base context; ``embed`` drops the site chrome."""
     locale = request_locale(request)
     snapshots = getattr(request.app.state, "snapshots", None)
-    snapshot = snapshots.current() if snapshots is not None else None
+    snapshot = snapshots.shown() if snapshots is not None else None  # first_snapshot.py
     base: dict[str, Any] = {
         "request": request,
         "viewer": request_viewer(request),

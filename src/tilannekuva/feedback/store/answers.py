@@ -11,13 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, bindparam, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tilannekuva.feedback.screen import screen_text
 from tilannekuva.feedback.store.core import StoreCore
 from tilannekuva.feedback.store.models import InvitationRow, OwnAnswerRow, ResponseRow
+from tilannekuva.feedback.store.outbox import dialect_insert, table_of
 from tilannekuva.feedback.tokens import new_id, new_token, token_hash
 from tilannekuva.model.extract_schema import STATEMENTS
 
@@ -44,6 +48,15 @@ class NewInvitation:
     service_area: str | None = None
     phone_key: str | None = None
     invitation_id: str | None = None  # given: idempotent re-recording of the same invitation
+
+
+class SentInvitation(NamedTuple):
+    """The part of a sent invitation that the ``feedback_invitations`` indicators read."""
+
+    invitation_id: str
+    contact_id: str
+    unit_id: str
+    sent_at: datetime
 
 
 @dataclass(frozen=True)
@@ -110,7 +123,7 @@ class Recorded:
     created: bool
 
 
-def _invitation(row: InvitationRow) -> Invitation:
+def _invitation(row: InvitationRow | Row[Any]) -> Invitation:
     return Invitation(
         row.invitation_id,
         row.contact_id,
@@ -130,7 +143,7 @@ def _invitation(row: InvitationRow) -> Invitation:
     )
 
 
-def _stored(row: ResponseRow) -> StoredAnswer:
+def _stored(row: ResponseRow | Row[Any] | SimpleNamespace) -> StoredAnswer:
     return StoredAnswer(
         row.response_id,
         row.invitation_id,
@@ -145,6 +158,20 @@ def _stored(row: ResponseRow) -> StoredAnswer:
         row.free_text,
         row.free_text_screened,
     )
+
+
+_INVITATIONS = table_of(InvitationRow)
+_RESPONSES = table_of(ResponseRow)
+_OWN = table_of(OwnAnswerRow)
+_BY_TOKEN = select(_INVITATIONS).where(_INVITATIONS.c.token_hash == bindparam("token_hash"))
+_ANSWERS_OF = (
+    select(
+        _RESPONSES,
+        exists().where(_OWN.c.response_id == _RESPONSES.c.response_id).label("has_own"),
+    )
+    .where(_RESPONSES.c.invitation_id == bindparam("invitation_id"))
+    .order_by(_RESPONSES.c.id)
+)
 
 
 def check_scales(nps: int | None, statements: Mapping[str, int], own: Mapping[str, int]) -> None:
@@ -220,33 +247,17 @@ class AnswersMixin(StoreCore):
         self, token: str
     ) -> tuple[Invitation | None, list[StoredAnswer], set[str]]:
         """A web link's invitation, its answers (oldest first) and the ids of those answers
-        that have own statements: everything the form needs, over one connection."""
-        with self._session() as session:
-            row = session.scalar(
-                select(InvitationRow).where(InvitationRow.token_hash == token_hash(token))
-            )
+        that have own statements: everything the form needs, in two statements without a
+        transaction (an answer stored between them is still refused by its unique key).
+        Core statements, not the ORM: this runs for every form opened and posted."""
+        with self._single.connect() as connection:
+            row = connection.execute(_BY_TOKEN, {"token_hash": token_hash(token)}).first()
             if row is None:
                 return None, [], set()
-            answers = [
-                _stored(found)
-                for found in session.scalars(
-                    select(ResponseRow)
-                    .where(ResponseRow.invitation_id == row.invitation_id)
-                    .order_by(ResponseRow.id)
-                )
-            ]
-            with_own = (
-                set(
-                    session.scalars(
-                        select(OwnAnswerRow.response_id)
-                        .where(OwnAnswerRow.response_id.in_([a.response_id for a in answers]))
-                        .distinct()
-                    )
-                )
-                if answers
-                else set()
-            )
-            return _invitation(row), answers, with_own
+            found = connection.execute(_ANSWERS_OF, {"invitation_id": row.invitation_id}).all()
+        answers = [_stored(response) for response in found]
+        with_own = {response.response_id for response in found if response.has_own}
+        return _invitation(row), answers, with_own
 
     def mark_invitation_sent(self, invitation_id: str, at: datetime) -> None:
         """The gateway accepted the invitation message: ``sent_at`` of the extract format."""
@@ -280,10 +291,27 @@ class AnswersMixin(StoreCore):
                 or 0
             )
 
+    def sent_invitations(self) -> list[SentInvitation]:
+        """The invitations sent so far, with only what the live indicators use (they are
+        recomputed from every invitation, over and over, while answers arrive)."""
+        query = (
+            select(
+                _INVITATIONS.c.invitation_id,
+                _INVITATIONS.c.contact_id,
+                _INVITATIONS.c.unit_id,
+                _INVITATIONS.c.sent_at,
+            )
+            .where(_INVITATIONS.c.sent_at.is_not(None))
+            .order_by(_INVITATIONS.c.created_at)
+        )
+        with self._single.connect() as connection:
+            return [SentInvitation(*row) for row in connection.execute(query)]
+
     def invitations(self) -> list[Invitation]:
-        with self._session() as session:
-            rows = session.scalars(select(InvitationRow).order_by(InvitationRow.created_at))
-            return [_invitation(row) for row in rows]
+        """Every invitation, oldest first (Core rows: the live indicators read them all)."""
+        query = select(_INVITATIONS).order_by(_INVITATIONS.c.created_at)
+        with self._single.connect() as connection:
+            return [_invitation(row) for row in connection.execute(query)]
 
     # --- answers -----------------------------------------------------------------------------
 
@@ -298,37 +326,62 @@ class AnswersMixin(StoreCore):
             raise InvalidAnswer(f"channel must be one of {', '.join(CHANNELS)}")
         check_scales(answer.nps, answer.statements, answer.own)
         free_text, screened = clean_comment(answer.free_text)
-        response_id = new_id("resp")
-        row = ResponseRow(
-            response_id=response_id,
-            answer_key=answer.answer_key,
-            invitation_id=answer.invitation_id,
-            unit_id=answer.unit_id,
-            service_area=answer.service_area,
-            channel=answer.channel,
-            language=answer.language,
-            questionnaire_version=answer.questionnaire_version,
-            submitted_at=answer.submitted_at,
-            updated_at=self.now(),
-            nps=answer.nps,
-            free_text=free_text,
-            free_text_screened=screened,
+        values: dict[str, Any] = {
+            "response_id": new_id("resp"),
+            "answer_key": answer.answer_key,
+            "invitation_id": answer.invitation_id,
+            "unit_id": answer.unit_id,
+            "service_area": answer.service_area,
+            "channel": answer.channel,
+            "language": answer.language,
+            "questionnaire_version": answer.questionnaire_version,
+            "submitted_at": answer.submitted_at,
+            "updated_at": self.now(),
+            "nps": answer.nps,
+            "free_text": free_text,
+            "free_text_screened": screened,
             **{name: answer.statements.get(name) for name in STATEMENTS},
+        }
+        if answer.own:
+            stored = self._insert_with_own(values, answer.own)
+        else:
+            stored = self._insert_alone(values)
+        if not stored:
+            existing = self.answer_by_key(answer.answer_key)
+            if existing is None:  # answers are never deleted: the key's owner must be there
+                raise LookupError(f"answer key {answer.answer_key!r} taken but not found")
+            return Recorded(existing, created=False)
+        return Recorded(_stored(SimpleNamespace(**values)), created=True)
+
+    def _insert_alone(self, values: Mapping[str, Any]) -> bool:
+        """One statement, without a transaction around it; False when the key is taken."""
+        with self._writing(), self._single.connect() as connection:
+            return connection.execute(self._insert_response, dict(values)).scalar() is not None
+
+    @cached_property
+    def _insert_response(self) -> Any:
+        """Built once: building a statement costs more than running a cached one."""
+        return (
+            dialect_insert(self.dialect, _RESPONSES)
+            .on_conflict_do_nothing(index_elements=["answer_key"])
+            .returning(_RESPONSES.c.response_id)
         )
+
+    def _insert_with_own(self, values: Mapping[str, Any], own: Mapping[str, int]) -> bool:
+        """The answer and its own statements in one transaction; False when the key is taken."""
         try:
             with self._writing(), self._session() as session, session.begin():
-                session.add(row)
+                session.add(ResponseRow(**values))
                 session.flush()
                 session.add_all(
-                    OwnAnswerRow(response_id=response_id, statement_key=key, value=value)
-                    for key, value in answer.own.items()
+                    OwnAnswerRow(response_id=values["response_id"], statement_key=key, value=value)
+                    for key, value in own.items()
                 )
         except IntegrityError:
-            existing = self.answer_by_key(answer.answer_key)
-            if existing is None:  # some other constraint: not a duplicate, so not ours to hide
-                raise
-            return Recorded(existing, created=False)
-        return Recorded(_stored(row), created=True)
+            if self.answer_by_key(values["answer_key"]) is None:
+                raise  # some other constraint: not a duplicate, so not ours to hide
+            return False
+        return True
 
     def complete_answer(
         self,
@@ -391,14 +444,15 @@ class AnswersMixin(StoreCore):
     def answers(
         self, *, since: datetime | None = None, unit_id: str | None = None
     ) -> list[StoredAnswer]:
-        """Stored answers, oldest first; ``since`` filters on ``submitted_at``."""
-        query = select(ResponseRow).order_by(ResponseRow.id)
+        """Stored answers, oldest first; ``since`` filters on ``submitted_at`` (Core rows: the
+        live indicators read them all)."""
+        query = select(_RESPONSES).order_by(_RESPONSES.c.id)
         if since is not None:
-            query = query.where(ResponseRow.submitted_at >= since)
+            query = query.where(_RESPONSES.c.submitted_at >= since)
         if unit_id is not None:
-            query = query.where(ResponseRow.unit_id == unit_id)
-        with self._session() as session:
-            return [_stored(row) for row in session.scalars(query)]
+            query = query.where(_RESPONSES.c.unit_id == unit_id)
+        with self._single.connect() as connection:
+            return [_stored(row) for row in connection.execute(query)]
 
     def own_answers(self, response_id: str) -> dict[str, int]:
         with self._session() as session:

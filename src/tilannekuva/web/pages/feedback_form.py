@@ -221,7 +221,8 @@ def form_questions(
 
 def _unit_name(request: Request, unit_id: str) -> str | None:
     snapshots = getattr(request.app.state, "snapshots", None)
-    unit = snapshots.current().unit(unit_id) if snapshots is not None else None
+    shown = snapshots.shown() if snapshots is not None else None  # see first_snapshot.py
+    unit = shown.unit(unit_id) if shown is not None else None
     return unit.name if unit is not None else None
 
 
