@@ -91,3 +91,4 @@ def test_an_sms_reply_is_stored_while_the_numbers_are_built(
         assert not held.built
         stored = store.answer_for_invitation(invitation.invitation_id)
         assert stored is not None and stored.nps == 9
+        held.release.set()  # before the app stops: its board waits for the numbers too

@@ -14,6 +14,7 @@ data, and synthetic data must not replace a real load.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 import shutil
@@ -28,6 +29,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from rich.text import Text
 
+from tilannekuva.cli.demo_board import start_demo_board
 from tilannekuva.cli.demo_feedback import start_demo_feedback
 from tilannekuva.indicators import IndicatorRow, compute_indicators
 from tilannekuva.indicators.catalogue import Direction, Indicator, Target, Unit
@@ -278,15 +280,20 @@ def command(
             highlight=False,
         )
         feedback = start_demo_feedback(demo_settings, warehouse)
+        board = start_demo_board(
+            demo_settings.database_url_text, warehouse, feedback.unit_id, feedback.unit_name
+        )
 
         def ready(url: str) -> None:
             out_console.print(f"The web app is at {url} — open it in a browser (stop with Ctrl+C)")
-            for line in feedback.lines(url):
-                out_console.print(line, highlight=False)
+            for line in feedback.lines(url) + board.lines(url):
+                out_console.print(line, highlight=False, soft_wrap=True)  # whole addresses
+            board.start_replay(url, lambda text: err.print(text, markup=False, highlight=False))
 
+        config = web_config_from_settings(feedback.settings)
         try:
             serve(
-                web_config_from_settings(feedback.settings),
+                dataclasses.replace(config, board_clock=board.clock.now),
                 host=settings.web_host,
                 port=settings.web_port,
                 log_level=settings.log_level.lower(),

@@ -16,6 +16,8 @@ from typing import Annotated
 import typer
 
 from tilannekuva.cli import (
+    board_cmd,
+    board_simulate_cmd,
     demo_cmd,
     feedback_cmd,
     indicators_cmd,
@@ -75,6 +77,8 @@ app.command("demo")(demo_cmd.command)
 app.add_typer(users_cmd.app, name="users")  # a group: add, list, disable, enable, …
 app.command("serve")(serve_cmd.command)
 app.add_typer(feedback_cmd.app, name="feedback")  # a group: visit, worker, kiosk, pulse-links, …
+board_cmd.board_app.command("simulate")(board_simulate_cmd.simulate)
+app.add_typer(board_cmd.board_app, name="board")  # a group: source, display, simulate
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ share one database, and applies pending migrations when it opens.
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
 from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 SERVER_POOL_SIZE = 16  # per process; two web workers stay well under PostgreSQL's 100
@@ -125,3 +127,42 @@ def run_migrations_here(metadata: MetaData, version_table: str, upgrader: str) -
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class OperationalStore:
+    """An open operational database (the feedback store, the board store): its engine,
+    sessions, the SQLite write lock and the clock; each store adds its operations."""
+
+    def __init__(self, engine: Engine, *, clock: Clock = utc_now) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # SQLite lets one writer in at a time and makes the others sleep and retry; queueing
+        # the process's own writers on a lock avoids those sleeps. PostgreSQL needs none.
+        self._write_lock: AbstractContextManager[object] = (
+            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def now(self) -> datetime:
+        """The store's clock (aware UTC); tests replace it to move time."""
+        return self.clock()
+
+    def _writing(self) -> AbstractContextManager[object]:
+        return self._write_lock
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()

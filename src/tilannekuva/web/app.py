@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from tilannekuva.web import page_cache
+from tilannekuva.web.api import board_events as api_board_events
 from tilannekuva.web.api import events as api_events
 from tilannekuva.web.api import exports as api_exports
 from tilannekuva.web.api import indicators as api_indicators
@@ -26,6 +27,7 @@ from tilannekuva.web.api import loads as api_loads
 from tilannekuva.web.api import quality as api_quality
 from tilannekuva.web.api import sms as api_sms
 from tilannekuva.web.api import units as api_units
+from tilannekuva.web.board_service import install_board
 from tilannekuva.web.config import WebConfig
 from tilannekuva.web.feedback_service import open_feedback
 from tilannekuva.web.first_snapshot import FirstSnapshotGate
@@ -71,9 +73,11 @@ def create_app(config: WebConfig, *, snapshots: SnapshotStore | None = None) -> 
         if own_snapshots:
             store.start_polling(config.live_check_seconds)
         feedback.start_background()
+        board.start_background()
         try:
             yield
         finally:
+            board.close()  # the poller, then the board store
             feedback.stop_background()
             if own_snapshots:
                 store.stop_polling()
@@ -91,6 +95,7 @@ def create_app(config: WebConfig, *, snapshots: SnapshotStore | None = None) -> 
     app.state.config = config
     app.state.snapshots = store
     feedback.attach(app)
+    board = install_board(app, config)  # needs app.state.snapshots and the feedback store
     # Middleware runs outermost-last-added: wait for the first numbers → session → viewer and
     # locale → end the sessions of disabled users → page cache → the page. The cache must see
     # the final viewer.
@@ -113,7 +118,7 @@ def create_app(config: WebConfig, *, snapshots: SnapshotStore | None = None) -> 
     for module in (*pages, *feedback_pages):
         app.include_router(module.router)
     apis = (api_indicators, api_exports, api_units, api_loads, api_quality)
-    for api in (*apis, api_sms, api_events):
+    for api in (*apis, api_sms, api_events, api_board_events):
         app.include_router(api.router, prefix="/api/v1")
     app.add_exception_handler(StarletteHTTPException, errors.http_error)
     app.add_exception_handler(SQLAlchemyError, errors.database_down)

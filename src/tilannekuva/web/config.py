@@ -7,7 +7,9 @@ build an app over any warehouse and store without touching the environment.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -48,6 +50,7 @@ class WebConfig:
     live_check_seconds: float = 1.0  # how often it looks for new feedback
     secure_cookies: bool = False  # True behind HTTPS
     feedback: FeedbackConfig | None = None  # None: keyed with the secret key, no gateway
+    board_clock: Callable[[], datetime] | None = None  # None: the real clock (the demo replays)
 
     @property
     def feedback_config(self) -> FeedbackConfig:

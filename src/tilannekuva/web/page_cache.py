@@ -142,13 +142,18 @@ class PageCacheMiddleware:
         """A ``send`` that passes the response on and keeps it when it is a plain HTML 200."""
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
+        keeping = True
 
         async def send_and_keep(message: Message) -> None:
+            nonlocal keeping
             if message["type"] == "http.response.start":
                 start.update(message)
                 headers = MutableHeaders(scope=message)
                 headers[CACHE_HEADER] = "miss"
-            elif message["type"] == "http.response.body":
+                # a no-store answer is never kept, so its body is not gathered either: a
+                # live-board stream (text/event-stream) would otherwise grow here for hours
+                keeping = "no-store" not in headers.get("cache-control", "")
+            elif message["type"] == "http.response.body" and keeping:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
                     self._keep(key, start, b"".join(chunks))

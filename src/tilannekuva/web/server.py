@@ -19,6 +19,9 @@ from tilannekuva.web.workers import Supervisor, can_fork
 
 FACTORY = "tilannekuva.web.server:app_from_settings"
 __all__ = ["FACTORY", "address", "app_from_settings", "serve"]
+GRACEFUL_SHUTDOWN_SECONDS = 5
+"""Open live-board streams (Server-Sent Events) never finish by themselves; on shutdown the
+server waits this long for responses, then ends them (the screens reconnect)."""
 
 
 def app_from_settings() -> FastAPI:
@@ -41,7 +44,12 @@ def serve(
     answers are taken at once, pages wait for the numbers (``first_snapshot``)."""
     if workers > 1 and can_fork():
         supervisor = Supervisor(
-            lambda: create_app(config), host=host, port=port, workers=workers, log_level=log_level
+            lambda: create_app(config),
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            graceful_seconds=GRACEFUL_SHUTDOWN_SECONDS,
         )
         supervisor.bind()
         if on_ready is not None:
@@ -52,10 +60,22 @@ def serve(
         if on_ready is not None:
             on_ready(address(host, port))
         uvicorn.run(
-            FACTORY, factory=True, host=host, port=port, workers=workers, log_level=log_level
+            FACTORY,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )
         return
     app = create_app(config)
     if on_ready is not None:
         on_ready(address(host, port))
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )

@@ -59,8 +59,10 @@ class Supervisor:
         port: int,
         workers: int,
         log_level: str,
+        graceful_seconds: int | None = None,
     ) -> None:
         self.make_app = make_app
+        self.graceful_seconds = graceful_seconds
         self.workers = workers
         self.log_level = log_level
         self.config = uvicorn.Config(make_app, host=host, port=port, log_level=log_level)
@@ -124,7 +126,11 @@ class Supervisor:
         self.children[pid] = time.monotonic()
 
     def _serve(self) -> None:
-        config = uvicorn.Config(self.make_app(), log_level=self.log_level)
+        config = uvicorn.Config(
+            self.make_app(),
+            log_level=self.log_level,
+            timeout_graceful_shutdown=self.graceful_seconds,
+        )
         uvicorn.Server(config).run(sockets=[self.socket])
 
     def _stop(self, signum: int, _frame: FrameType | None) -> None:

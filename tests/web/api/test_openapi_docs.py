@@ -19,6 +19,7 @@ WRITE_ROUTES = {
     ("POST", "/api/v1/events/visits"): "202",
     ("POST", "/api/v1/sms/inbound"): "200",
     ("POST", "/api/v1/sms/receipts"): "200",
+    ("POST", "/api/v1/board/events"): "200",
 }
 FILE_ROUTES = {
     "/api/v1/values.csv": "text/csv",

@@ -15,8 +15,7 @@ from functools import cached_property
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, bindparam, exists, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Row, bindparam, exists, func, select, update
 
 from tilannekuva.feedback.screen import screen_text
 from tilannekuva.feedback.store.core import StoreCore
@@ -174,6 +173,55 @@ _ANSWERS_OF = (
 )
 
 
+def response_insert(dialect: str) -> Any:
+    """``INSERT INTO fb_responses … ON CONFLICT (answer_key) DO NOTHING RETURNING response_id``."""
+    return (
+        dialect_insert(dialect, _RESPONSES)
+        .on_conflict_do_nothing(index_elements=["answer_key"])
+        .returning(_RESPONSES.c.response_id)
+    )
+
+
+def insert_answer(
+    connection: Connection, insert_response: Any, answer: Answer, now: datetime
+) -> dict[str, Any] | None:
+    """Insert ``answer`` and its own statements on ``connection`` (``insert_response`` is
+    :func:`response_insert`); the stored row, or None when its ``answer_key`` is stored
+    already. Raises :class:`InvalidAnswer` for a channel or a value the extract cannot carry.
+    """
+    if answer.channel not in CHANNELS:
+        raise InvalidAnswer(f"channel must be one of {', '.join(CHANNELS)}")
+    check_scales(answer.nps, answer.statements, answer.own)
+    free_text, screened = clean_comment(answer.free_text)
+    row: dict[str, Any] = {
+        "response_id": new_id("resp"),
+        "answer_key": answer.answer_key,
+        "invitation_id": answer.invitation_id,
+        "unit_id": answer.unit_id,
+        "service_area": answer.service_area,
+        "channel": answer.channel,
+        "language": answer.language,
+        "questionnaire_version": answer.questionnaire_version,
+        "submitted_at": answer.submitted_at,
+        "updated_at": now,
+        "nps": answer.nps,
+        "free_text": free_text,
+        "free_text_screened": screened,
+        **{name: answer.statements.get(name) for name in STATEMENTS},
+    }
+    if connection.execute(insert_response, row).scalar() is None:
+        return None
+    if answer.own:
+        connection.execute(
+            _OWN.insert(),
+            [
+                {"response_id": row["response_id"], "statement_key": key, "value": value}
+                for key, value in answer.own.items()
+            ],
+        )
+    return row
+
+
 def check_scales(nps: int | None, statements: Mapping[str, int], own: Mapping[str, int]) -> None:
     """Raise :class:`InvalidAnswer` for a value the extract format could not carry."""
     if nps is not None and not 0 <= nps <= 10:
@@ -320,68 +368,26 @@ class AnswersMixin(StoreCore):
 
         Raises :class:`InvalidAnswer` for values outside the scales. The insert and the
         duplicate check are one statement, so two processes storing the same answer at once
-        still leave exactly one row.
+        still leave exactly one row. An answer without own statements is that one statement
+        alone, without a transaction around it (no BEGIN and COMMIT round trips); one with
+        them is a transaction of two.
         """
-        if answer.channel not in CHANNELS:
-            raise InvalidAnswer(f"channel must be one of {', '.join(CHANNELS)}")
-        check_scales(answer.nps, answer.statements, answer.own)
-        free_text, screened = clean_comment(answer.free_text)
-        values: dict[str, Any] = {
-            "response_id": new_id("resp"),
-            "answer_key": answer.answer_key,
-            "invitation_id": answer.invitation_id,
-            "unit_id": answer.unit_id,
-            "service_area": answer.service_area,
-            "channel": answer.channel,
-            "language": answer.language,
-            "questionnaire_version": answer.questionnaire_version,
-            "submitted_at": answer.submitted_at,
-            "updated_at": self.now(),
-            "nps": answer.nps,
-            "free_text": free_text,
-            "free_text_screened": screened,
-            **{name: answer.statements.get(name) for name in STATEMENTS},
-        }
-        if answer.own:
-            stored = self._insert_with_own(values, answer.own)
-        else:
-            stored = self._insert_alone(values)
-        if not stored:
+        with (
+            self._writing(),
+            self.engine.begin() if answer.own else self._single.connect() as connection,
+        ):
+            stored = insert_answer(connection, self._insert_response, answer, self.now())
+        if stored is None:
             existing = self.answer_by_key(answer.answer_key)
             if existing is None:  # answers are never deleted: the key's owner must be there
                 raise LookupError(f"answer key {answer.answer_key!r} taken but not found")
             return Recorded(existing, created=False)
-        return Recorded(_stored(SimpleNamespace(**values)), created=True)
-
-    def _insert_alone(self, values: Mapping[str, Any]) -> bool:
-        """One statement, without a transaction around it; False when the key is taken."""
-        with self._writing(), self._single.connect() as connection:
-            return connection.execute(self._insert_response, dict(values)).scalar() is not None
+        return Recorded(_stored(SimpleNamespace(**stored)), created=True)
 
     @cached_property
     def _insert_response(self) -> Any:
         """Built once: building a statement costs more than running a cached one."""
-        return (
-            dialect_insert(self.dialect, _RESPONSES)
-            .on_conflict_do_nothing(index_elements=["answer_key"])
-            .returning(_RESPONSES.c.response_id)
-        )
-
-    def _insert_with_own(self, values: Mapping[str, Any], own: Mapping[str, int]) -> bool:
-        """The answer and its own statements in one transaction; False when the key is taken."""
-        try:
-            with self._writing(), self._session() as session, session.begin():
-                session.add(ResponseRow(**values))
-                session.flush()
-                session.add_all(
-                    OwnAnswerRow(response_id=values["response_id"], statement_key=key, value=value)
-                    for key, value in own.items()
-                )
-        except IntegrityError:
-            if self.answer_by_key(values["answer_key"]) is None:
-                raise  # some other constraint: not a duplicate, so not ours to hide
-            return False
-        return True
+        return response_insert(self.dialect)
 
     def complete_answer(
         self,

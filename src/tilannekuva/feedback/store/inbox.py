@@ -28,24 +28,20 @@ from sqlalchemy.orm import Session
 
 from tilannekuva.feedback.sms.gateway import InboundSms
 from tilannekuva.feedback.store.answers import (
-    CHANNELS,
     Answer,
-    InvalidAnswer,
     Invitation,
-    check_scales,
     clean_comment,
+    insert_answer,
+    response_insert,
 )
 from tilannekuva.feedback.store.models import (
     InboundRow,
     InvitationRow,
     OptOutRow,
     OutboxRow,
-    OwnAnswerRow,
     ResponseRow,
 )
 from tilannekuva.feedback.store.outbox import OutboxMixin, dialect_insert, table_of
-from tilannekuva.feedback.tokens import new_id
-from tilannekuva.model.extract_schema import STATEMENTS
 
 OUTCOME_LENGTH = 32  # the column's width
 
@@ -194,12 +190,7 @@ class _ReplySql:
             first_answer.with_only_columns(response.c.free_text).scalar_subquery().label("comment"),
         )
         self.opted_out = select(opted_out)
-        self.insert_response = (
-            dialect_insert(dialect, response)
-            .on_conflict_do_nothing(index_elements=["answer_key"])
-            .returning(response.c.response_id)
-        )
-        self.insert_own = table_of(OwnAnswerRow).insert()
+        self.insert_response = response_insert(dialect)
         self.add_comment = (
             update(response)
             .where(response.c.response_id == bindparam("response"), response.c.free_text.is_(None))
@@ -389,41 +380,8 @@ class InboxMixin(OutboxMixin):
     def _add_answer(self, connection: Connection, answer: Answer, now: datetime) -> str | None:
         """Insert an answer inside the reply's transaction, by the rules of
         ``record_answer``; the response id, or None when its ``answer_key`` is stored."""
-        if answer.channel not in CHANNELS:
-            raise InvalidAnswer(f"channel must be one of {', '.join(CHANNELS)}")
-        check_scales(answer.nps, answer.statements, answer.own)
-        free_text, screened = clean_comment(answer.free_text)
-        response_id = new_id("resp")
-        created = connection.execute(
-            self._reply_sql.insert_response,
-            {
-                "response_id": response_id,
-                "answer_key": answer.answer_key,
-                "invitation_id": answer.invitation_id,
-                "unit_id": answer.unit_id,
-                "service_area": answer.service_area,
-                "channel": answer.channel,
-                "language": answer.language,
-                "questionnaire_version": answer.questionnaire_version,
-                "submitted_at": answer.submitted_at,
-                "updated_at": now,
-                "nps": answer.nps,
-                "free_text": free_text,
-                "free_text_screened": screened,
-                **{name: answer.statements.get(name) for name in STATEMENTS},
-            },
-        ).scalar()
-        if created is None:
-            return None
-        if answer.own:
-            connection.execute(
-                self._reply_sql.insert_own,
-                [
-                    {"response_id": response_id, "statement_key": key, "value": value}
-                    for key, value in answer.own.items()
-                ],
-            )
-        return response_id
+        stored = insert_answer(connection, self._reply_sql.insert_response, answer, now)
+        return None if stored is None else str(stored["response_id"])
 
     def _queue_reply(
         self, connection: Connection, reply: PlannedSms, phone: str, now: datetime
