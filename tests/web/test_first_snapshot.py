@@ -65,6 +65,7 @@ def test_an_answer_is_stored_while_the_numbers_are_built_and_pages_wait(
     answered = starting.post(f"/f/{token}", data={"nps": "9"}, follow_redirects=False)
 
     assert answered.status_code == 303
+    assert starting.get("/static/tilannekuva.css").status_code == 200  # files never wait
     assert not held.built
     stored = store.answer_for_invitation(invitation.invitation_id)
     assert stored is not None and stored.nps == 9

@@ -328,9 +328,6 @@ class FakeComputation:
     def rows(self, kind: str, units: tuple[str, ...], now: datetime) -> list[ListItem]:
         return []
 
-    def warm(self) -> None:
-        pass
-
 
 class Clock:
     def __init__(self) -> None:

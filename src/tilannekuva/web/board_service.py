@@ -130,8 +130,6 @@ class Computation(Protocol):
 
     def view(self, units: UnitSet, now: datetime) -> JsonView: ...
 
-    def warm(self) -> None: ...
-
     def rows(self, kind: str, units: UnitSet, now: datetime) -> list[ListItem]: ...
 
 
@@ -368,10 +366,9 @@ class BoardService:
             self._thread.start()
 
     def _poll(self) -> None:
-        try:
-            self.computation.warm()
-        except Exception:  # the first board that needs it will say what is wrong
-            log.warning("board computation not prepared", exc_info=True)
+        # Nothing is prepared before a board is watched: a worker restarting under a stream of
+        # feedback answers spends its first seconds on them, and the load's baseline (seconds
+        # of work) is read by the first board that needs it.
         while not self._stop.is_set():
             self.check_now()
             self._wake.wait(self.check_seconds)
@@ -648,10 +645,6 @@ class BoardComputation:
         self.baselines = baselines or BaselineCache(warehouse)
         self.feedback = FeedbackSummaries(feedback) if feedback is not None else None
         self.thresholds = thresholds
-
-    def warm(self) -> None:
-        """Read the latest load's baseline now, before the first board asks for it."""
-        self._baseline(self.snapshots.current())
 
     def _baseline(self, snapshot: Snapshot) -> Baseline:
         return self.baselines.get(snapshot.load.load_id if snapshot.load else None)

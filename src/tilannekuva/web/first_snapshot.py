@@ -12,7 +12,7 @@ Decisions:
   (the web form), ``POST /api/v1/sms/...`` (replies and delivery receipts) and
   ``POST /api/v1/board/events`` (the control board's live events). Their pages that name the
   unit (a form shown again with an error) leave the name out while the numbers are built
-  rather than wait for them.
+  rather than wait for them. The packaged files under ``/static/`` never wait either.
 - A held request waits in a worker thread, never on the event loop, so the answers keep
   flowing while pages wait.
 """
@@ -25,11 +25,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tilannekuva.web.snapshot import SnapshotStore
 
 ANSWER_PREFIXES = ("/f/", "/api/v1/sms/", "/api/v1/board/events")
+STATIC_PREFIX = "/static/"  # the style sheets and scripts a reconnecting screen asks for
 
 
 def needs_no_numbers(scope: Scope) -> bool:
-    """Whether the request stores a feedback answer (and so need not wait for the numbers)."""
-    return scope.get("method") == "POST" and scope["path"].startswith(ANSWER_PREFIXES)
+    """Whether the request only stores (an answer, an event) or fetches a packaged file, and
+    so need not wait for the numbers."""
+    path = scope["path"]
+    if path.startswith(STATIC_PREFIX):
+        return True
+    return scope.get("method") == "POST" and path.startswith(ANSWER_PREFIXES)
 
 
 class FirstSnapshotGate:
