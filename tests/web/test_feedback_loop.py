@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from datetime import time as wall_time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -27,6 +28,8 @@ from tilannekuva.feedback.sms.fake_gateway import FakeGateway
 from tilannekuva.feedback.store import FeedbackStore
 from tilannekuva.web.app import create_app
 from tilannekuva.web.config import WebConfig
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 pytestmark = pytest.mark.slow
 
@@ -98,7 +101,7 @@ def announce(server: LiveServer, number: int, phone: str) -> httpx.Response:
 
 
 def unit_nps_this_month(server: LiveServer) -> dict[str, object] | None:
-    month = datetime.now(UTC).strftime("%Y-%m")  # not at a month's turn: answers are seconds old
+    month = datetime.now(HELSINKI).strftime("%Y-%m")  # the indicators use local months
     found = httpx.get(
         f"{server.base_url}/api/v1/indicators/nps/values",
         params={"unit": UNIT, "period": "month", "from": month, "to": month},
@@ -155,7 +158,7 @@ def test_visits_become_sms_replies_become_live_nps_public_results_and_export(
 
     store = FeedbackStore.open(database_url)
     try:
-        today = datetime.now(UTC).date()
+        today = datetime.now(HELSINKI).date()  # the export's days are local days
         delivery = reexport(
             store, tmp_path / "export", since=today, until=today, provider_id="1.2.246.10.0"
         )
