@@ -21,7 +21,6 @@ Decisions:
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -41,8 +40,6 @@ SPEED = 10.0
 DAY_STARTS = clock_time(7, 50)  # the backlog, then the first calls within a minute
 DEMO_SOURCE = "demo-simulator"
 DEMO_DISPLAY = "demo-wall"
-
-log = logging.getLogger(__name__)
 
 
 def replay_day(today: date) -> date:
