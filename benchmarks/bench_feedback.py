@@ -73,6 +73,7 @@ from benchmarks.feedback_database import (
 )
 from benchmarks.feedback_load import Item, request_bytes
 from benchmarks.feedback_server import (
+    LISTENING,
     ServerProcess,
     free_port,
     group_cpu_seconds,
@@ -324,7 +325,7 @@ def one_run(
             time.sleep(seconds * KILL_AT)
             killed = time.monotonic()
             server.restart()
-            server.wait_until_ready()
+            server.wait_until_ready(LISTENING)  # answers are taken before the numbers exist
             back = time.monotonic()
             time.sleep(
                 max(0.0, min(go + seconds, max(back + 0.5, go + seconds * STEADY_FROM)) - back)

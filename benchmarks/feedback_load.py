@@ -187,7 +187,9 @@ class Client:
                     status, reusable = await asyncio.wait_for(
                         read_response(reader), ATTEMPT_TIMEOUT_S
                     )
-                except (OSError, ConnectionLost):
+                except (OSError, ConnectionLost, RuntimeError):
+                    # uvloop raises RuntimeError, not an OSError, for a write on a transport
+                    # the killed server's side has already closed
                     self.tally.dropped += 1
                     _close(writer)
                     writer = None

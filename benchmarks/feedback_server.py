@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 READY_SECONDS = 120.0
+LISTENING = "/static/favicon.svg"  # a packaged file: served without waiting for the numbers
 
 
 def free_port() -> int:
@@ -63,7 +64,10 @@ class ServerProcess:
             )
 
     def wait_until_ready(self, path: str = "/signin") -> float:
-        """Seconds until ``path`` answers with any HTTP status (a worker is serving)."""
+        """Seconds until ``path`` answers with any HTTP status (a worker is serving).
+
+        ``/signin`` waits for the county's numbers (``web/first_snapshot.py``);
+        :data:`LISTENING` answers as soon as a worker takes requests, as answers are."""
         started = time.perf_counter()
         while time.perf_counter() - started < READY_SECONDS:
             if self._process is None or self._process.poll() is not None:

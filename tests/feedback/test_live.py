@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -101,6 +102,27 @@ def test_an_answer_already_in_the_load_counts_once(
     assert [r for r in after if r.indicator_id == "nps"] == [
         r for r in before if r.indicator_id == "nps"
     ]
+
+
+@pytest.mark.parametrize(
+    ("submitted", "month"),
+    [
+        (datetime(2026, 2, 28, 21, 59, tzinfo=UTC), "2026-02"),  # 23:59 in Helsinki (UTC+2)
+        (datetime(2026, 2, 28, 22, 0, tzinfo=UTC), "2026-03"),  # midnight: 1 March
+        (datetime(2026, 3, 31, 21, 30, tzinfo=UTC), "2026-04"),  # 00:30 summer time (UTC+3)
+        (datetime(2026, 3, 31, 20, 59, tzinfo=UTC), "2026-03"),  # 23:59 summer time
+    ],
+)
+def test_an_answer_counts_in_its_month_by_finnish_time(
+    county_warehouse: Path, store: FeedbackStore, submitted: datetime, month: str
+) -> None:
+    store.record_answer(replace(answer("late", 10), submitted_at=submitted))
+    rows = live_feedback_views(county_warehouse, store).rows
+    found = [
+        (r.period, r.denominator) for r in rows if r.indicator_id == "nps" and r.unit_id == UNIT
+    ]
+    assert (month, 1) in found
+    assert [p for p, _ in found if p >= "2026-01" and "Q" not in p] == [month]  # months
 
 
 def test_answers_of_units_the_load_does_not_know_are_left_out(

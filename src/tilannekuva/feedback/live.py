@@ -25,9 +25,8 @@ Decisions (written down here, next to the definition):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,6 +34,7 @@ from zoneinfo import ZoneInfo
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tilannekuva.feedback.pulse import staff_survey_rows
 from tilannekuva.feedback.store import FeedbackStore
@@ -72,6 +72,14 @@ _INVITATIONS = pa.schema(
         ("sent_at_local", pa.timestamp("us")),
     ]
 )
+_SENT_COLUMNS = pa.schema(  # the columns of FeedbackStore.sent_invitation_columns
+    [
+        ("invitation_id", pa.string()),
+        ("contact_id", pa.string()),
+        ("unit_id", pa.string()),
+        ("sent_at_local", pa.timestamp("us")),
+    ]
+)
 _CONTACTS = pa.schema([("contact_id", pa.string()), ("unit_id", pa.string())])
 _SURVEY = pa.schema(
     [
@@ -95,11 +103,6 @@ class LiveContext(Context):
         return super().table(name)
 
 
-def local_wall_clock(instant: datetime) -> datetime:
-    """The Europe/Helsinki wall-clock time of an aware instant, naive (the ``_local`` column)."""
-    return instant.astimezone(LOCAL_ZONE).replace(tzinfo=None)
-
-
 def live_feedback_views(warehouse: Path, store: FeedbackStore) -> IndicatorViews:
     """The live feedback indicators' analyst rows, by unit and by municipality."""
     backend = ibis_connect(warehouse)
@@ -118,50 +121,22 @@ def live_feedback_views(warehouse: Path, store: FeedbackStore) -> IndicatorViews
 def _live_tables(
     base: Context, store: FeedbackStore, known_units: set[str]
 ) -> tuple[dict[str, ir.Table], frozenset[str]]:
-    answers = [a for a in store.answers() if a.unit_id in known_units]
-    invitations = store.sent_invitations()
+    """The store's rows as Arrow tables, column by column: they are read whole every time the
+    live numbers are recomputed, and a Python object per answer cost more than the database."""
+    units = pa.array(sorted(known_units), pa.string())
+    answers = _known(_arrow(_RESPONSES, _local_times(store.answer_columns(), 3)), units)
+    invitations = _arrow(_SENT_COLUMNS, _local_times(store.sent_invitation_columns(), 3))
     survey = [row for row in staff_survey_rows(store) if row.unit_id in known_units]
-    responses = _union(
-        base,
-        "feedback_responses",
-        "response_id",
-        _RESPONSES,
-        [
-            {
-                "response_id": a.response_id,
-                "invitation_id": a.invitation_id,
-                "unit_id": a.unit_id,
-                "submitted_at_local": local_wall_clock(a.submitted_at),
-                "nps": a.nps,
-                **a.statements,
-            }
-            for a in answers
-        ],
-    )
+    responses = _union(base, "feedback_responses", "response_id", answers)
     sent = _union(
         base,
         "feedback_invitations",
         "invitation_id",
-        _INVITATIONS,
-        [
-            {
-                "invitation_id": i.invitation_id,
-                "contact_id": i.contact_id,
-                "sent_at_local": local_wall_clock(i.sent_at),
-            }
-            for i in invitations
-        ],
+        invitations.select(["invitation_id", "contact_id", "sent_at_local"]),
     )
+    first_of_contact = _first_per_key(invitations, "contact_id")
     contacts = _union(
-        base,
-        "contacts",
-        "contact_id",
-        _CONTACTS,
-        [
-            {"contact_id": i.contact_id, "unit_id": i.unit_id}
-            for i in _unique(invitations, key=lambda i: i.contact_id)
-            if i.unit_id in known_units
-        ],
+        base, "contacts", "contact_id", _known(first_of_contact.select(_CONTACTS.names), units)
     )
     staff = _union_survey(
         base,
@@ -178,9 +153,9 @@ def _live_tables(
     available = frozenset(
         name
         for name, rows in (
-            ("feedback_responses", answers),
-            ("feedback_invitations", invitations),
-            ("staff_survey", survey),
+            ("feedback_responses", answers.num_rows),
+            ("feedback_invitations", invitations.num_rows),
+            ("staff_survey", len(survey)),
         )
         if rows
     )
@@ -195,11 +170,41 @@ def _live_tables(
     )
 
 
-def _unique(items: Iterable[Any], *, key: Any) -> list[Any]:
-    seen: dict[str, Any] = {}
-    for item in items:
-        seen.setdefault(key(item), item)
-    return list(seen.values())
+def _local_times(columns: Sequence[list[Any]], position: int) -> list[Any]:
+    """The columns with the aware UTC instants at ``position`` as Europe/Helsinki wall-clock
+    times, naive (the extract's ``_local`` columns)."""
+    found = list(columns)
+    utc = pa.array(found[position], pa.timestamp("us", tz="UTC"))
+    found[position] = pc.local_timestamp(utc.cast(pa.timestamp("us", tz=LOCAL_ZONE.key)))
+    return found
+
+
+def _arrow(schema: pa.Schema, columns: Sequence[Any]) -> pa.Table:
+    return pa.Table.from_arrays(
+        [
+            column.cast(field.type)
+            if isinstance(column, pa.Array)
+            else pa.array(column, field.type)
+            for column, field in zip(columns, schema, strict=True)
+        ],
+        schema=schema,
+    )
+
+
+def _array(column: Any, type_: pa.DataType) -> pa.Array:
+    return column.cast(type_) if isinstance(column, pa.Array) else pa.array(column, type_)
+
+
+def _known(table: pa.Table, units: pa.Array) -> pa.Table:
+    """The rows of units the current load knows."""
+    return table.filter(pc.is_in(table["unit_id"], value_set=units))
+
+
+def _first_per_key(table: pa.Table, key: str) -> pa.Table:
+    """The first row of every ``key`` value, in the table's order."""
+    numbered = table.append_column("_row", pa.array(range(table.num_rows), pa.int64()))
+    first = numbered.group_by(key, use_threads=False).aggregate([("_row", "min")])
+    return table.take(pc.sort_indices(first["_row_min"]))
 
 
 def _warehouse_part(base: Context, name: str, schema: pa.Schema) -> ir.Table | None:
@@ -214,15 +219,13 @@ def _ibis_type(field: pa.Field) -> Any:
     return ibis.dtype(field.type)
 
 
-def _union(
-    base: Context, name: str, key: str, schema: pa.Schema, rows: Sequence[dict[str, Any]]
-) -> ir.Table:
+def _union(base: Context, name: str, key: str, rows: pa.Table) -> ir.Table:
     """Loaded rows plus store rows whose ``key`` the load does not have (the load wins)."""
-    live = ibis.memtable(pa.Table.from_pylist(list(rows), schema=schema))
-    loaded = _warehouse_part(base, name, schema)
+    live = ibis.memtable(rows)
+    loaded = _warehouse_part(base, name, rows.schema)
     if loaded is None:
         return live
-    fresh = live.anti_join(loaded.select(key), key) if rows else live
+    fresh = live.anti_join(loaded.select(key), key) if rows.num_rows else live
     return loaded.union(fresh)
 
 

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from tilannekuva.web import page_cache
+from tilannekuva.web.answer_routes import AnswerRoutes
 from tilannekuva.web.api import board_events as api_board_events
 from tilannekuva.web.api import events as api_events
 from tilannekuva.web.api import exports as api_exports
@@ -96,9 +97,9 @@ def create_app(config: WebConfig, *, snapshots: SnapshotStore | None = None) -> 
     app.state.snapshots = store
     feedback.attach(app)
     board = install_board(app, config)  # needs app.state.snapshots and the feedback store
-    # Middleware runs outermost-last-added: wait for the first numbers → session → viewer and
-    # locale → end the sessions of disabled users → page cache → the page. The cache must see
-    # the final viewer.
+    # Middleware runs outermost-last-added: answers straight to their endpoint → wait for the
+    # first numbers → session → viewer and locale → end the sessions of disabled users → page
+    # cache → the page. The cache must see the final viewer.
     page_cache.install(app)
     signin.install(app, config)  # the operational store (users, audit trail) and OIDC
 
@@ -112,6 +113,7 @@ def create_app(config: WebConfig, *, snapshots: SnapshotStore | None = None) -> 
         https_only=config.secure_cookies,
     )
     app.add_middleware(FirstSnapshotGate, snapshots=store)
+    app.add_middleware(AnswerRoutes, default_locale=config.default_locale)  # answer_routes.py
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     pages = (scorecard, indicators, units, quality, loads, signin, language, embed)
     feedback_pages = (feedback_form, kiosk, pulse, feedback_results)

@@ -39,28 +39,36 @@ class ViewerAndLocale:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        locale = negotiate_locale(
-            request.query_params.get("lang") or request.cookies.get(LOCALE_COOKIE),
-            request.headers.get("accept-language"),
-            self.default_locale,
-        )
+        locale = negotiated_locale(request, self.default_locale)
         request.state.viewer = viewer_from_session(scope.get("session") or {})
         request.state.locale = locale
         embeddable = scope["path"].startswith(EMBEDDABLE_PREFIX)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Language", locale)
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "same-origin"
-                if embeddable:
-                    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-                else:
-                    headers["Content-Security-Policy"] = (
-                        CONTENT_SECURITY_POLICY + "; frame-ancestors 'none'"
-                    )
-                    headers["X-Frame-Options"] = "DENY"
+                add_security_headers(message, locale, embeddable=embeddable)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def negotiated_locale(request: Request, default: str) -> str:
+    """``?lang=``, the language cookie, the browser's languages, the default, in that order."""
+    return negotiate_locale(
+        request.query_params.get("lang") or request.cookies.get(LOCALE_COOKIE),
+        request.headers.get("accept-language"),
+        default,
+    )
+
+
+def add_security_headers(start: Message, locale: str, *, embeddable: bool = False) -> None:
+    """The language and security headers every response carries (on its start message)."""
+    headers = MutableHeaders(scope=start)
+    headers.setdefault("Content-Language", locale)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    if embeddable:
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    else:
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY + "; frame-ancestors 'none'"
+        headers["X-Frame-Options"] = "DENY"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, exists, func, select, update
 
@@ -47,15 +47,6 @@ class NewInvitation:
     service_area: str | None = None
     phone_key: str | None = None
     invitation_id: str | None = None  # given: idempotent re-recording of the same invitation
-
-
-class SentInvitation(NamedTuple):
-    """The part of a sent invitation that the ``feedback_invitations`` indicators read."""
-
-    invitation_id: str
-    contact_id: str
-    unit_id: str
-    sent_at: datetime
 
 
 @dataclass(frozen=True)
@@ -163,6 +154,34 @@ _INVITATIONS = table_of(InvitationRow)
 _RESPONSES = table_of(ResponseRow)
 _OWN = table_of(OwnAnswerRow)
 _BY_TOKEN = select(_INVITATIONS).where(_INVITATIONS.c.token_hash == bindparam("token_hash"))
+SENT_INVITATION_COLUMNS = ("invitation_id", "contact_id", "unit_id", "sent_at")
+_SENT_INVITATIONS = (
+    select(*(_INVITATIONS.c[name] for name in SENT_INVITATION_COLUMNS))
+    .where(_INVITATIONS.c.sent_at.is_not(None))
+    .order_by(_INVITATIONS.c.created_at)
+)
+LIVE_ANSWER_COLUMNS = (
+    "response_id",
+    "invitation_id",
+    "unit_id",
+    "submitted_at",
+    "nps",
+    *STATEMENTS,
+)
+_LIVE_ANSWERS = select(*(_RESPONSES.c[name] for name in LIVE_ANSWER_COLUMNS)).order_by(
+    _RESPONSES.c.id
+)
+
+
+def _columns(engine: Any, query: Any, width: int) -> tuple[list[Any], ...]:
+    """The rows of ``query`` turned into ``width`` columns."""
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    if not rows:
+        return tuple([] for _ in range(width))
+    return tuple(list(column) for column in zip(*rows, strict=True))
+
+
 _ANSWERS_OF = (
     select(
         _RESPONSES,
@@ -339,21 +358,18 @@ class AnswersMixin(StoreCore):
                 or 0
             )
 
-    def sent_invitations(self) -> list[SentInvitation]:
-        """The invitations sent so far, with only what the live indicators use (they are
-        recomputed from every invitation, over and over, while answers arrive)."""
-        query = (
-            select(
-                _INVITATIONS.c.invitation_id,
-                _INVITATIONS.c.contact_id,
-                _INVITATIONS.c.unit_id,
-                _INVITATIONS.c.sent_at,
-            )
-            .where(_INVITATIONS.c.sent_at.is_not(None))
-            .order_by(_INVITATIONS.c.created_at)
-        )
-        with self._single.connect() as connection:
-            return [SentInvitation(*row) for row in connection.execute(query)]
+    def sent_invitation_columns(self) -> tuple[list[Any], ...]:
+        """The invitations sent so far, with only what the live indicators use, column by
+        column in the order of :data:`SENT_INVITATION_COLUMNS` (oldest first). The live
+        indicators read every invitation again while answers arrive, and an object per row
+        cost them more than the database did."""
+        return _columns(self._single, _SENT_INVITATIONS, len(SENT_INVITATION_COLUMNS))
+
+    def answer_columns(self) -> tuple[list[Any], ...]:
+        """What the live indicators use of every stored answer, column by column in the
+        order of :data:`LIVE_ANSWER_COLUMNS` (oldest first; see :meth:`sent_invitation_columns`
+        for why columns)."""
+        return _columns(self._single, _LIVE_ANSWERS, len(LIVE_ANSWER_COLUMNS))
 
     def invitations(self) -> list[Invitation]:
         """Every invitation, oldest first (Core rows: the live indicators read them all)."""

@@ -135,9 +135,13 @@ def page_language(request: Request, default: str) -> str:
 
     Sets it as the request's locale, so the page is rendered in it."""
     chosen = request.query_params.get("lang") or request.cookies.get(LOCALE_COOKIE)
-    language = chosen if chosen in LOCALES else default if default in LOCALES else "fi"
+    language = _language(chosen, default)
     request.state.locale = language
     return language
+
+
+def _language(chosen: str | None, default: str) -> str:
+    return chosen if chosen in LOCALES else default if default in LOCALES else "fi"
 
 
 def here(request: Request) -> str:
@@ -173,6 +177,13 @@ class LinkState:
     web_answer: StoredAnswer | None  # answered through this form
     sms_answer: StoredAnswer | None  # a score by SMS, to complete here
     completed: bool  # the SMS answer already has statements, own answers or a comment
+
+    @property
+    def closed(self) -> bool:
+        """Whether the link can take no answer (any more)."""
+        return (
+            self.invitation is None or self.web_answer is not None or self.completed or self.expired
+        )
 
 
 def link_state(store: FeedbackStore, token: str) -> LinkState:
@@ -217,6 +228,14 @@ def form_questions(
     for statement in (*questionnaire.statements_for(invitation.service_area), *questionnaire.own):
         questions.append(statement_question(statement, labels, language, values.get(statement.key)))
     return questions
+
+
+def question_names(
+    questionnaire: Questionnaire, invitation: Invitation, *, with_nps: bool
+) -> list[str]:
+    """The field names of :func:`form_questions` (reading a posted form needs only these)."""
+    statements = (*questionnaire.statements_for(invitation.service_area), *questionnaire.own)
+    return [NPS_FIELD] * with_nps + [statement.key for statement in statements]
 
 
 def _unit_name(request: Request, unit_id: str) -> str | None:
@@ -264,6 +283,8 @@ def _form_page(
 
 def _closed_page(request: Request, state: LinkState) -> HTMLResponse | None:
     """The page of a link that cannot take an answer (any more), or None when it can."""
+    if not state.closed:
+        return None
     _ = translator(request)
     if state.invitation is None:
         return message_page(
@@ -277,16 +298,14 @@ def _closed_page(request: Request, state: LinkState) -> HTMLResponse | None:
         )
     if state.web_answer is not None or state.completed:
         return _thanks(request)
-    if state.expired:
-        return message_page(
-            request,
-            _("This feedback link has expired"),
-            _(
-                "Answers through this link are no longer accepted. Thank you for your interest.",
-            ),
-            status_code=410,
-        )
-    return None
+    return message_page(  # expired
+        request,
+        _("This feedback link has expired"),
+        _(
+            "Answers through this link are no longer accepted. Thank you for your interest.",
+        ),
+        status_code=410,
+    )
 
 
 def _thanks(request: Request) -> HTMLResponse:
@@ -309,33 +328,59 @@ async def feedback_form(request: Request, token: str) -> HTMLResponse:
 @router.post("/f/{token}", include_in_schema=False)
 async def submit_feedback(request: Request, token: str) -> Response:
     form = await request.form()
-    store = _store(request)
-    state = await run_in_threadpool(link_state, store, token)
-    language = page_language(request, state.invitation.language if state.invitation else "fi")
+    chosen = request.query_params.get("lang") or request.cookies.get(LOCALE_COOKIE)
+    taken = await run_in_threadpool(
+        take_answer, _store(request), _questionnaire(request), token, form, chosen
+    )
+    state = taken.state
+    page_language(request, state.invitation.language if state.invitation else "fi")
     closed = _closed_page(request, state)
     if closed is not None:
         return closed
+    if not taken.stored:
+        return _form_page(request, state, values=taken.values, comment="", error=True)
+    # Post/redirect/get: reloading the thank-you page does not post again.
+    return RedirectResponse(here(request), status_code=303, headers=NO_STORE)
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What became of a posted form: the link's state and whether the answer was stored."""
+
+    state: LinkState
+    stored: bool
+    values: Mapping[str, int | None]
+
+
+def take_answer(
+    store: FeedbackStore,
+    questionnaire: Questionnaire,
+    token: str,
+    form: Mapping[str, Any],
+    chosen_language: str | None,
+) -> Taken:
+    """Read the link and store the posted answer, in one go (one hop to a worker thread, which
+    costs a busy server as much as a database round trip). Nothing is stored for a closed link
+    or an entirely empty form."""
+    state = link_state(store, token)
     invitation = state.invitation
-    assert invitation is not None
-    questionnaire = _questionnaire(request)
+    if invitation is None or state.closed:
+        return Taken(state, False, {})
+    language = _language(chosen_language, invitation.language)
     with_nps = state.sms_answer is None  # decided now: an SMS score may have come meanwhile
-    questions = form_questions(questionnaire, invitation, language, with_nps=with_nps, values={})
     values = {
-        q.name: read_choice(form, q.name, range(11) if q.name == NPS_FIELD else range(6))
-        for q in questions
+        name: read_choice(form, name, range(11) if name == NPS_FIELD else range(6))
+        for name in question_names(questionnaire, invitation, with_nps=with_nps)
     }
     comment = read_comment(form)
     if comment is None and all(value is None for value in values.values()):
-        return _form_page(request, state, values=values, comment="", error=True)
+        return Taken(state, False, values)
     statements = {k: v for k, v in values.items() if v is not None and not k.startswith("own_")}
     statements.pop(NPS_FIELD, None)
     own = {k: v for k, v in values.items() if v is not None and k.startswith("own_")}
     if state.sms_answer is not None:
-        response_id = state.sms_answer.response_id
-        await run_in_threadpool(
-            lambda: store.complete_answer(
-                response_id, statements=statements, own=own, free_text=comment
-            )
+        store.complete_answer(
+            state.sms_answer.response_id, statements=statements, own=own, free_text=comment
         )
     else:
         answer = Answer(
@@ -352,6 +397,5 @@ async def submit_feedback(request: Request, token: str) -> Response:
             own=own,
             free_text=comment,
         )
-        await run_in_threadpool(store.record_answer, answer)
-    # Post/redirect/get: reloading the thank-you page does not post again.
-    return RedirectResponse(here(request), status_code=303, headers=NO_STORE)
+        store.record_answer(answer)
+    return Taken(state, True, values)
