@@ -65,13 +65,6 @@ _RESPONSES = pa.schema(
         *((name, pa.int64()) for name in STATEMENTS),
     ]
 )
-_INVITATIONS = pa.schema(
-    [
-        ("invitation_id", pa.string()),
-        ("contact_id", pa.string()),
-        ("sent_at_local", pa.timestamp("us")),
-    ]
-)
 _SENT_COLUMNS = pa.schema(  # the columns of FeedbackStore.sent_invitation_columns
     [
         ("invitation_id", pa.string()),
@@ -181,12 +174,7 @@ def _local_times(columns: Sequence[list[Any]], position: int) -> list[Any]:
 
 def _arrow(schema: pa.Schema, columns: Sequence[Any]) -> pa.Table:
     return pa.Table.from_arrays(
-        [
-            column.cast(field.type)
-            if isinstance(column, pa.Array)
-            else pa.array(column, field.type)
-            for column, field in zip(columns, schema, strict=True)
-        ],
+        [_array(column, field.type) for column, field in zip(columns, schema, strict=True)],
         schema=schema,
     )
 

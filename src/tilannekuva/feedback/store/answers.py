@@ -15,7 +15,7 @@ from functools import cached_property
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, exists, func, select, update
+from sqlalchemy import Connection, Engine, Row, Select, bindparam, exists, func, select, update
 
 from tilannekuva.feedback.screen import screen_text
 from tilannekuva.feedback.store.core import StoreCore
@@ -173,7 +173,7 @@ _LIVE_ANSWERS = select(*(_RESPONSES.c[name] for name in LIVE_ANSWER_COLUMNS)).or
 )
 
 
-def _columns(engine: Any, query: Any, width: int) -> tuple[list[Any], ...]:
+def _columns(engine: Engine, query: Select[Any], width: int) -> tuple[list[Any], ...]:
     """The rows of ``query`` turned into ``width`` columns."""
     with engine.connect() as connection:
         rows = connection.execute(query).all()
