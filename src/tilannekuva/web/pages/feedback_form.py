@@ -134,10 +134,14 @@ def page_language(request: Request, default: str) -> str:
     """The reader's explicit choice (``?lang=``, the language switch), else ``default``.
 
     Sets it as the request's locale, so the page is rendered in it."""
-    chosen = request.query_params.get("lang") or request.cookies.get(LOCALE_COOKIE)
-    language = _language(chosen, default)
+    language = _language(_chosen_language(request), default)
     request.state.locale = language
     return language
+
+
+def _chosen_language(request: Request) -> str | None:
+    """``?lang=`` or the language switch's cookie, when the reader chose one."""
+    return request.query_params.get("lang") or request.cookies.get(LOCALE_COOKIE)
 
 
 def _language(chosen: str | None, default: str) -> str:
@@ -328,9 +332,13 @@ async def feedback_form(request: Request, token: str) -> HTMLResponse:
 @router.post("/f/{token}", include_in_schema=False)
 async def submit_feedback(request: Request, token: str) -> Response:
     form = await request.form()
-    chosen = request.query_params.get("lang") or request.cookies.get(LOCALE_COOKIE)
     taken = await run_in_threadpool(
-        take_answer, _store(request), _questionnaire(request), token, form, chosen
+        take_answer,
+        _store(request),
+        _questionnaire(request),
+        token,
+        form,
+        _chosen_language(request),
     )
     state = taken.state
     page_language(request, state.invitation.language if state.invitation else "fi")
