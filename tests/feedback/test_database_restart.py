@@ -61,10 +61,14 @@ def url_of(database: str, port: int = 5432) -> str:
 
 
 def terminate_connections(database: str) -> int:
-    """Drop every connection to ``database`` the way a restarting server does; how many."""
+    """Drop every connection to ``database`` the way a restarting server does; how many.
+
+    Returns when the server processes have ended, as a restart's shutdown does: the pool then
+    sees the dropped connections (see ``_ping_if_disturbed``). A connection cut while a
+    request uses it fails that request, which the retries in these tests cover."""
     with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
         row = admin.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
             "WHERE datname = %s AND pid <> pg_backend_pid()",
             (database,),
         ).fetchone()

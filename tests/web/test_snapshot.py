@@ -6,9 +6,12 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from tilannekuva.indicators import compute_indicators
 from tilannekuva.indicators.periods import COUNTY
 from tilannekuva.ingest import load_extract
+from tilannekuva.web import snapshot
 from tilannekuva.web.snapshot import Snapshot, SnapshotStore
 
 
@@ -39,6 +42,15 @@ def test_a_missing_warehouse_gives_an_empty_snapshot(tmp_path: Path) -> None:
     assert not snapshot.has_data and snapshot.all_rows(role="public") == []
 
 
+def changed_extract(county_extract: Path, folder: Path) -> Path:
+    """A copy of the county's extract with one more unit: loading it makes a new load."""
+    changed = folder / "extract"
+    shutil.copytree(county_extract, changed)
+    with (changed / "units.csv").open("a", encoding="utf-8") as units:
+        units.write("NEW-UNIT,Uusi yksikkö,205,other,\n")
+    return changed
+
+
 def test_a_new_load_is_picked_up_without_a_restart(
     county_extract: Path, county_warehouse: Path, tmp_path: Path
 ) -> None:
@@ -47,11 +59,7 @@ def test_a_new_load_is_picked_up_without_a_restart(
     store = SnapshotStore(warehouse, check_seconds=0)
     first = store.current()
     assert first.load is not None
-    changed = tmp_path / "extract"
-    shutil.copytree(county_extract, changed)
-    with (changed / "units.csv").open("a", encoding="utf-8") as units:
-        units.write("NEW-UNIT,Uusi yksikkö,205,other,\n")
-    load_extract(changed, warehouse, pseudonym_key="web-tests")
+    load_extract(changed_extract(county_extract, tmp_path), warehouse, pseudonym_key="web-tests")
     deadline = time.monotonic() + 60
     while store.current().load == first.load and time.monotonic() < deadline:
         time.sleep(0.1)  # the rebuild runs in the background; requests keep the old snapshot
@@ -59,3 +67,31 @@ def test_a_new_load_is_picked_up_without_a_restart(
     assert fresh.load is not None and fresh.load.load_id != first.load.load_id
     assert fresh.unit("NEW-UNIT") is not None and first.unit("NEW-UNIT") is None
     assert [load.load_id for load in fresh.loads][:2] == [fresh.load.load_id, first.load.load_id]
+
+
+def test_the_poller_opens_the_warehouse_only_when_its_files_changed(
+    county_extract: Path, county_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(county_warehouse, warehouse)
+    store = SnapshotStore(warehouse)
+    first = store.current()
+    reads: list[Path] = []
+    read = snapshot.current_load_id
+
+    def counted(path: Path, **options: float) -> str | None:
+        reads.append(path)
+        return read(path, **options)
+
+    monkeypatch.setattr(snapshot, "current_load_id", counted)
+    for _ in range(5):
+        store._check_and_rebuild()  # what the poller does every second
+    assert len(reads) == 1  # the first look; then the files were the same
+    assert store.current() is first
+
+    load_extract(changed_extract(county_extract, tmp_path), warehouse, pseudonym_key="web-tests")
+    store._check_and_rebuild()  # the files changed: the id is read, and the load is new
+    assert len(reads) > 1
+    fresh = store.current()
+    assert fresh.load is not None and first.load is not None
+    assert fresh.load.load_id != first.load.load_id

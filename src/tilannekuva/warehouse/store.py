@@ -55,6 +55,27 @@ def connect(
             pause = min(pause * 2, 1.0)
 
 
+FileStamp = tuple[int, int, int] | None  # inode, size, modification time (ns); None: no file
+
+
+def on_disk(path: Path) -> tuple[FileStamp, FileStamp]:
+    """What a committed write changes on disk: the inode, size and modification time of the
+    warehouse file and of its write-ahead log (``<file>.wal``).
+
+    Reading them is a ``stat`` each, against opening the file in DuckDB to read the current
+    load's id; a server that looks for new loads every second compares these first.
+    """
+    return _stamp(path), _stamp(path.with_name(f"{path.name}.wal"))
+
+
+def _stamp(path: Path) -> FileStamp:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
 def ibis_connect(path: Path) -> IbisDuckDBBackend:
     """An Ibis backend over the warehouse file, read-only."""
     return ibis.duckdb.from_connection(connect(path, read_only=True))

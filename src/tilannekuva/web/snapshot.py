@@ -31,12 +31,19 @@ from tilannekuva.indicators.engine import IndicatorViews, apply_role, compute_in
 from tilannekuva.indicators.rows import IndicatorRow
 from tilannekuva.quality.report import QualityReport, build_report
 from tilannekuva.warehouse import connect
-from tilannekuva.warehouse.store import LOCK_WAIT_SECONDS, WarehouseBusy, WarehouseMissing
+from tilannekuva.warehouse.store import (
+    LOCK_WAIT_SECONDS,
+    FileStamp,
+    WarehouseBusy,
+    WarehouseMissing,
+    on_disk,
+)
 
 log = logging.getLogger(__name__)
 
 ROLES = ("analyst", "public")
 LIVE_COST_FACTOR = 5  # live feedback numbers take at most a fifth of the poller's time
+FULL_CHECK_SECONDS = 30.0  # the current load's id is read at least this often
 _GENERATIONS = itertools.count(1)
 Scope = str  # "unit" or "municipality"
 
@@ -240,6 +247,8 @@ class SnapshotStore:
         self._live_done_at = 0.0
         self._live_cost = 0.0
         self._checked_at = 0.0
+        self._load_read_on: tuple[FileStamp, FileStamp] | None = None  # see _load_changed
+        self._load_read_at = 0.0
         self._lock = threading.Lock()
         self._refreshing = threading.Lock()
         self._rebuilding = False
@@ -391,11 +400,23 @@ class SnapshotStore:
                     self._publish(self._base)
 
     def _load_changed(self) -> bool:
+        """Whether the warehouse's current load is not the one shown. The load's id is read
+        only when the warehouse's files changed on disk since the last read, or once every
+        :data:`FULL_CHECK_SECONDS` (a restored copy may keep the old size and time): opening
+        DuckDB every second was a twentieth of a busy server's CPU."""
+        on_disk_now = on_disk(self.warehouse)
+        if (
+            on_disk_now == self._load_read_on
+            and time.monotonic() - self._load_read_at < FULL_CHECK_SECONDS
+        ):
+            return False
         shown = self._base.load.load_id if self._base and self._base.load else None
         try:
-            return current_load_id(self.warehouse) != shown
+            changed = current_load_id(self.warehouse) != shown
         except (WarehouseMissing, WarehouseBusy, duckdb.Error):
             return False  # missing, or locked by a load in progress: look again later
+        self._load_read_on, self._load_read_at = on_disk_now, time.monotonic()
+        return changed
 
     def _refresh_in_background(self) -> None:
         """Look for a new load, and rebuild if there is one, in a background thread.

@@ -308,8 +308,10 @@ def test_handling_a_reply_is_all_or_nothing(store: FeedbackStore) -> None:
 
     handled = store.handle_inbound(inbound("m-1"), key, note)
     assert (handled.created, handled.outcome) == (True, "noted")
-    again = store.handle_inbound(inbound("m-1"), key, note)
+    again = store.handle_inbound(inbound("m-1"), key, lambda _context: InboundPlan("again"))
     assert (again.created, again.outcome, again.inbound_id) == (False, None, handled.inbound_id)
+    stored = store.inbound("m-1")  # the second delivery's plan was not applied
+    assert stored is not None and stored.outcome == "noted"
     assert len(seen) == 1
     assert seen[0].can_reply and seen[0].invitation is None and seen[0].last_language is None
 

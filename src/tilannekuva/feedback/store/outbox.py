@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -387,13 +387,15 @@ class OutboxMixin(StoreCore):
         Returns False when it was already there. Cancelled: waiting messages of the number's
         invitations, and (when the number itself is given) any waiting message to it.
         """
-        with self._writing(), self._session() as session, session.begin():
-            return self._opt_out(session, phone_key, source, phone)
+        with self._writing(), self.engine.begin() as connection:
+            return self._opt_out(connection, phone_key, source, phone)
 
-    def _opt_out(self, session: Session, phone_key: str, source: str, phone: str | None) -> bool:
+    def _opt_out(
+        self, connection: Connection, phone_key: str, source: str, phone: str | None
+    ) -> bool:
         if source not in OPT_OUT_SOURCES:
             raise ValueError(f"opt-out source must be one of {', '.join(OPT_OUT_SOURCES)}")
-        created = session.scalar(
+        created = connection.scalar(
             self._insert(OptOutRow)
             .values(phone_key=phone_key, at=self.now(), source=source)
             .on_conflict_do_nothing(index_elements=["phone_key"])
@@ -405,7 +407,7 @@ class OutboxMixin(StoreCore):
         theirs: ColumnElement[bool] = OutboxRow.invitation_id.in_(invitations.scalar_subquery())
         if phone is not None:
             theirs = or_(theirs, OutboxRow.to_phone == phone)
-        session.execute(
+        connection.execute(
             update(OutboxRow)
             .where(OutboxRow.status == "pending", OutboxRow.purpose != "opted_out", theirs)
             .values(status="cancelled", to_phone=None, last_error="the number opted out")
