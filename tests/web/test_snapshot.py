@@ -11,7 +11,7 @@ import pytest
 from tilannekuva.indicators import compute_indicators
 from tilannekuva.indicators.periods import COUNTY
 from tilannekuva.ingest import load_extract
-from tilannekuva.web import snapshot
+from tilannekuva.web import snapshot as snapshot_module
 from tilannekuva.web.snapshot import Snapshot, SnapshotStore
 
 
@@ -77,13 +77,13 @@ def test_the_poller_opens_the_warehouse_only_when_its_files_changed(
     store = SnapshotStore(warehouse)
     first = store.current()
     reads: list[Path] = []
-    read = snapshot.current_load_id
+    read = snapshot_module.current_load_id
 
     def counted(path: Path, **options: float) -> str | None:
         reads.append(path)
         return read(path, **options)
 
-    monkeypatch.setattr(snapshot, "current_load_id", counted)
+    monkeypatch.setattr(snapshot_module, "current_load_id", counted)
     for _ in range(5):
         store._check_and_rebuild()  # what the poller does every second
     assert len(reads) == 1  # the first look; then the files were the same

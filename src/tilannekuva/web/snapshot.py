@@ -401,9 +401,9 @@ class SnapshotStore:
 
     def _load_changed(self) -> bool:
         """Whether the warehouse's current load is not the one shown. The load's id is read
-        only when the warehouse's files changed on disk since the last read, or once every
-        :data:`FULL_CHECK_SECONDS` (a restored copy may keep the old size and time): opening
-        DuckDB every second was a twentieth of a busy server's CPU."""
+        only when the warehouse's files changed on disk since it was last read and found
+        shown, or once every :data:`FULL_CHECK_SECONDS` (a restored copy may keep the old size
+        and time): opening DuckDB every second was a twentieth of a busy server's CPU."""
         on_disk_now = on_disk(self.warehouse)
         if (
             on_disk_now == self._load_read_on
@@ -415,7 +415,8 @@ class SnapshotStore:
             changed = current_load_id(self.warehouse) != shown
         except (WarehouseMissing, WarehouseBusy, duckdb.Error):
             return False  # missing, or locked by a load in progress: look again later
-        self._load_read_on, self._load_read_at = on_disk_now, time.monotonic()
+        if not changed:  # a new load is looked at again until its snapshot is shown
+            self._load_read_on, self._load_read_at = on_disk_now, time.monotonic()
         return changed
 
     def _refresh_in_background(self) -> None:
