@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 
 from tilannekuva.feedback.pulse import staff_survey_rows
 from tilannekuva.feedback.store import FeedbackStore
+from tilannekuva.feedback.store.answers import LIVE_ANSWER_COLUMNS, SENT_INVITATION_COLUMNS
 from tilannekuva.indicators.context import Context, read_context
 from tilannekuva.indicators.engine import FAMILIES, Family, IndicatorViews, views_from_context
 from tilannekuva.model.extract_schema import STATEMENTS
@@ -65,6 +66,8 @@ _RESPONSES = pa.schema(
         *((name, pa.int64()) for name in STATEMENTS),
     ]
 )
+_SUBMITTED_AT = LIVE_ANSWER_COLUMNS.index("submitted_at")
+_SENT_AT = SENT_INVITATION_COLUMNS.index("sent_at")
 _SENT_COLUMNS = pa.schema(  # the columns of FeedbackStore.sent_invitation_columns
     [
         ("invitation_id", pa.string()),
@@ -117,8 +120,9 @@ def _live_tables(
     """The store's rows as Arrow tables, column by column: they are read whole every time the
     live numbers are recomputed, and a Python object per answer cost more than the database."""
     units = pa.array(sorted(known_units), pa.string())
-    answers = _known(_arrow(_RESPONSES, _local_times(store.answer_columns(), 3)), units)
-    invitations = _arrow(_SENT_COLUMNS, _local_times(store.sent_invitation_columns(), 3))
+    answer_columns = _local_times(store.answer_columns(), _SUBMITTED_AT)
+    answers = _known(_arrow(_RESPONSES, answer_columns), units)
+    invitations = _arrow(_SENT_COLUMNS, _local_times(store.sent_invitation_columns(), _SENT_AT))
     survey = [row for row in staff_survey_rows(store) if row.unit_id in known_units]
     responses = _union(base, "feedback_responses", "response_id", answers)
     sent = _union(

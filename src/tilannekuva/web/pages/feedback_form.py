@@ -229,7 +229,7 @@ def form_questions(
 ) -> list[Question]:
     labels = tuple(questionnaire.scale_labels.get(language) or questionnaire.scale_labels["fi"])
     questions = [nps_question(questionnaire, language, values.get(NPS_FIELD))] if with_nps else []
-    for statement in (*questionnaire.statements_for(invitation.service_area), *questionnaire.own):
+    for statement in _asked_statements(questionnaire, invitation):
         questions.append(statement_question(statement, labels, language, values.get(statement.key)))
     return questions
 
@@ -238,8 +238,13 @@ def question_names(
     questionnaire: Questionnaire, invitation: Invitation, *, with_nps: bool
 ) -> list[str]:
     """The field names of :func:`form_questions` (reading a posted form needs only these)."""
-    statements = (*questionnaire.statements_for(invitation.service_area), *questionnaire.own)
+    statements = _asked_statements(questionnaire, invitation)
     return [NPS_FIELD] * with_nps + [statement.key for statement in statements]
+
+
+def _asked_statements(questionnaire: Questionnaire, invitation: Invitation) -> list[Statement]:
+    """The national statements of the invitation's service, then the county's own."""
+    return [*questionnaire.statements_for(invitation.service_area), *questionnaire.own]
 
 
 def _unit_name(request: Request, unit_id: str) -> str | None:
